@@ -1,0 +1,33 @@
+package io.rendler.common;
+
+/**
+ * Per-page bounds the scheduler hands to every task, so executors need no configuration of their own.
+ *
+ * @param timeoutMillis  wall-clock budget for one fetch or one render, including a slow body
+ * @param maxBodyBytes   the crawl executor stops reading a body past this size and records a truncation
+ * @param maxRedirects   redirects followed before the fetch fails as a redirect loop
+ * @param viewportWidth  screenshot width in CSS pixels
+ * @param viewportHeight screenshot height in CSS pixels
+ * @param userAgent      the User-Agent header sent by both executors
+ */
+public record PageLimits(
+        long timeoutMillis,
+        long maxBodyBytes,
+        int maxRedirects,
+        int viewportWidth,
+        int viewportHeight,
+        String userAgent) {
+
+    public static final String DEFAULT_USER_AGENT = "Rendler/1.0 (+https://github.com/rendler/rendler)";
+
+    public static PageLimits defaults() {
+        return new PageLimits(15_000, 10L * 1024 * 1024, 10, 1280, 800, DEFAULT_USER_AGENT);
+    }
+
+    public PageLimits {
+        if (timeoutMillis <= 0) throw new IllegalArgumentException("timeout must be positive");
+        if (maxBodyBytes <= 0) throw new IllegalArgumentException("max body size must be positive");
+        if (maxRedirects < 0) throw new IllegalArgumentException("max redirects must not be negative");
+        if (viewportWidth <= 0 || viewportHeight <= 0) throw new IllegalArgumentException("viewport must be positive");
+    }
+}
