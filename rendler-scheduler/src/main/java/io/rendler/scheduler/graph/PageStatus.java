@@ -1,0 +1,15 @@
+package io.rendler.scheduler.graph;
+
+/** Where one page ended up. Every node in the graph has exactly one. */
+public enum PageStatus {
+    /** Crawled and screenshotted. */
+    RENDERED,
+    /** Crawled; its render failed or is missing. The page itself is fine. */
+    RENDER_FAILED,
+    /** Fetched fine but not HTML (an image, a PDF): a leaf with no links and no screenshot. */
+    NOT_HTML,
+    /** The fetch failed: dead host, HTTP error, timeout, redirect loop. */
+    CRAWL_FAILED,
+    /** Admitted to the crawl but never finished, because the run was stopped. */
+    UNFINISHED
+}
