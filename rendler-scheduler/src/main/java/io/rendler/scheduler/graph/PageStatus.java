@@ -8,6 +8,8 @@ public enum PageStatus {
     RENDER_FAILED,
     /** Fetched fine but not HTML (an image, a PDF): a leaf with no links and no screenshot. */
     NOT_HTML,
+    /** Redirected to a page that is already in the graph; a link points at that page instead. */
+    REDIRECTED,
     /** The fetch failed: dead host, HTTP error, timeout, redirect loop. */
     CRAWL_FAILED,
     /** Admitted to the crawl but never finished, because the run was stopped. */
