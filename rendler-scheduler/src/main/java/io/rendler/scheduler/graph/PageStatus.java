@@ -4,6 +4,8 @@ package io.rendler.scheduler.graph;
 public enum PageStatus {
     /** Crawled and screenshotted. */
     RENDERED,
+    /** Crawled in a run with rendering turned off. */
+    CRAWLED,
     /** Crawled; its render failed or is missing. The page itself is fine. */
     RENDER_FAILED,
     /** Fetched fine but not HTML (an image, a PDF): a leaf with no links and no screenshot. */
