@@ -1,0 +1,178 @@
+package io.rendler.scheduler.core;
+
+import io.rendler.common.MessageCodec;
+import io.rendler.common.ResultMessage;
+import io.rendler.common.TaskKind;
+import io.rendler.common.TaskRequest;
+import io.rendler.scheduler.graph.GraphSnapshot;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thread-safe door to the {@link CrawlScheduler}. Backends call in from their own threads
+ * (worker pools in local mode, the event stream reader under Mesos); this class serialises those
+ * calls and lets callers wait for work or for the end of the run. It holds no crawl logic.
+ */
+public final class CrawlCoordinator {
+
+    private final CrawlScheduler core;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
+    private final List<String> dropped = new CopyOnWriteArrayList<>();
+
+    public CrawlCoordinator(CrawlScheduler core) {
+        this.core = core;
+    }
+
+    /** Called (outside the lock) whenever new work may have been queued; the Mesos backend REVIVEs on it. */
+    public void onWorkAvailable(Runnable listener) {
+        workListeners.add(listener);
+    }
+
+    public CrawlSettings settings() {
+        return core.settings();
+    }
+
+    /** The next task of {@code kind}, or empty when there is none right now. Never blocks. */
+    public Optional<TaskRequest> poll(TaskKind kind) {
+        return locked(() -> core.nextTask(kind));
+    }
+
+    /**
+     * Blocks until a task of {@code kind} is ready and returns it, or returns empty when the run
+     * is stopped or finished and no task of that kind will come.
+     */
+    public Optional<TaskRequest> take(TaskKind kind) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                Optional<TaskRequest> next = core.nextTask(kind);
+                if (next.isPresent()) return next;
+                if (core.isStopped() || core.isFinished()) return Optional.empty();
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean hasQueuedWork() {
+        return locked(() -> core.hasQueuedWork(TaskKind.CRAWL) || core.hasQueuedWork(TaskKind.RENDER));
+    }
+
+    public boolean hasQueuedWork(TaskKind kind) {
+        return locked(() -> core.hasQueuedWork(kind));
+    }
+
+    /**
+     * An encoded result from an executor. Bytes that do not decode are dropped with a note: the
+     * task's terminal update then triggers a retry, so nothing is lost.
+     */
+    public void deliver(byte[] encodedResult) {
+        ResultMessage message;
+        try {
+            message = MessageCodec.decodeResult(encodedResult);
+        } catch (MessageCodec.MalformedMessageException e) {
+            dropped.add(e.getMessage());
+            return;
+        }
+        mutate(() -> core.onResult(message));
+    }
+
+    public void taskEnded(String taskId, TaskEnd end, String reason) {
+        mutate(() -> core.onTaskEnded(taskId, end, reason));
+    }
+
+    /** Stops launching new work; tasks in flight may still finish. */
+    public void stop(String reason) {
+        mutate(() -> core.stop(reason));
+    }
+
+    public boolean isStopped() {
+        return locked(core::isStopped);
+    }
+
+    public boolean isFinished() {
+        return locked(core::isFinished);
+    }
+
+    /** Waits until the run is finished; false when {@code timeout} passed first. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (!core.isFinished()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for any change, up to {@code timeout}; used by pollers such as the progress line. */
+    public void awaitChange(Duration timeout) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            changed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Collection<String> runningTaskIds() {
+        return locked(core::runningTaskIds);
+    }
+
+    public Progress progress() {
+        return locked(core::progress);
+    }
+
+    public List<PageEvent> drainEvents() {
+        return locked(core::drainEvents);
+    }
+
+    public GraphSnapshot snapshot() {
+        return locked(core::snapshot);
+    }
+
+    public String outcome() {
+        return locked(core::outcome);
+    }
+
+    /** Malformed messages that were dropped, for the log. */
+    public List<String> droppedMessages() {
+        return List.copyOf(dropped);
+    }
+
+    private void mutate(Runnable change) {
+        boolean work;
+        lock.lock();
+        try {
+            change.run();
+            work = core.hasQueuedWork(TaskKind.CRAWL) || core.hasQueuedWork(TaskKind.RENDER);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (work) workListeners.forEach(Runnable::run);
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

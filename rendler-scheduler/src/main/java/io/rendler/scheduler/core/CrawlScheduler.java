@@ -1,0 +1,338 @@
+package io.rendler.scheduler.core;
+
+import io.rendler.common.CrawlResult;
+import io.rendler.common.RenderResult;
+import io.rendler.common.ResultMessage;
+import io.rendler.common.ScreenshotNames;
+import io.rendler.common.TaskKind;
+import io.rendler.common.TaskRequest;
+import io.rendler.common.UrlNormalizer;
+import io.rendler.scheduler.graph.GraphSnapshot;
+import io.rendler.scheduler.graph.Link;
+import io.rendler.scheduler.graph.PageRecord;
+import io.rendler.scheduler.graph.PageStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The scheduler core: the crawl frontier, URL de-duplication, limits, retries and the link graph.
+ *
+ * <p>It is pure logic with no threads, sockets or clocks. Backends feed it events (a result
+ * arrived, a task ended) and ask it for decisions (which task to launch next). It is not
+ * thread-safe; {@link CrawlCoordinator} serialises access for the backends.
+ *
+ * <p>Results are keyed by page, not by task, so that a result delivered twice (once as a framework
+ * message, once in the terminal status update) or late (after a retry was launched) is harmless:
+ * the first result for a page wins and the rest are ignored.
+ */
+public final class CrawlScheduler {
+
+    private final CrawlSettings settings;
+    /** Every admitted page by its normalised URL, and by its redirect target when that was new. */
+    private final Map<String, Page> pagesByUrl = new HashMap<>();
+    private final List<Page> pages = new ArrayList<>();
+    private final ArrayDeque<Page> crawlQueue = new ArrayDeque<>();
+    private final ArrayDeque<Page> renderQueue = new ArrayDeque<>();
+    private final Map<String, Task> running = new HashMap<>();
+    /** Every task ever issued, so a late result still finds its page. */
+    private final Map<String, Task> issued = new HashMap<>();
+    /** One String instance per distinct in-scope link, so big graphs store each URL once. */
+    private final Map<String, String> linkPool = new HashMap<>();
+    private final List<PageEvent> events = new ArrayList<>();
+
+    private String stopReason;
+    private boolean pageLimitReached;
+    private boolean depthLimitReached;
+    private int crawled;
+    private int rendered;
+    private int failed;
+
+    public CrawlScheduler(CrawlSettings settings) {
+        this.settings = settings;
+        admit(settings.startUrl(), 0);
+    }
+
+    public CrawlSettings settings() {
+        return settings;
+    }
+
+    /** The next task of {@code kind} to launch, marked as running; empty when there is none now. */
+    public Optional<TaskRequest> nextTask(TaskKind kind) {
+        if (stopReason != null) return Optional.empty();
+        Page page = (kind == TaskKind.CRAWL ? crawlQueue : renderQueue).poll();
+        if (page == null) return Optional.empty();
+        Stage stage = page.stage(kind);
+        if (stage.done) return nextTask(kind); // finished by a late result while queued for a retry
+        stage.running = true;
+        int attempt = ++stage.attempts;
+        String taskId = kind.label() + "-" + page.id + "-" + attempt;
+        Task task = new Task(taskId, kind, page);
+        running.put(taskId, task);
+        issued.put(taskId, task);
+        TaskRequest request = kind == TaskKind.CRAWL
+                ? TaskRequest.crawl(taskId, page.url, settings.limits())
+                : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null);
+        return Optional.of(request);
+    }
+
+    public boolean hasQueuedWork(TaskKind kind) {
+        return stopReason == null && !(kind == TaskKind.CRAWL ? crawlQueue : renderQueue).isEmpty();
+    }
+
+    /** Applies a result. Duplicates, late results and results for unknown tasks are ignored. */
+    public void onResult(ResultMessage message) {
+        Task task = issued.get(message.taskId());
+        if (task == null || task.kind != message.kind()) return;
+        Stage stage = task.page.stage(task.kind);
+        if (stage.done) return;
+        stage.done = true;
+        stage.running = false;
+        if (task.kind == TaskKind.CRAWL) applyCrawl(task.page, message.crawl());
+        else applyRender(task.page, message.render());
+    }
+
+    /**
+     * A task reached a terminal state. When its result never arrived (a dropped message, a crashed
+     * executor) the page gets another attempt, up to the configured maximum.
+     */
+    public void onTaskEnded(String taskId, TaskEnd end, String reason) {
+        Task task = running.remove(taskId);
+        if (task == null) return;
+        Page page = task.page;
+        Stage stage = page.stage(task.kind);
+        if (stage.done) return;
+        stage.running = running.values().stream().anyMatch(t -> t.page == page && t.kind == task.kind);
+        if (stage.running) return; // another attempt is still out there
+        String why = end == TaskEnd.FINISHED ? "finished without a result (message lost)" : reason == null ? end.name().toLowerCase() : reason;
+        if (end == TaskEnd.KILLED || stopReason != null) {
+            stage.lastError = why;
+            return; // not retried; the page stays unfinished
+        }
+        if (stage.attempts < settings.maxAttempts()) {
+            events.add(new PageEvent(PageEvent.Type.RETRY, page.url, task.kind.label() + " attempt " + stage.attempts + " " + why));
+            (task.kind == TaskKind.CRAWL ? crawlQueue : renderQueue).addFirst(page);
+            return;
+        }
+        stage.done = true;
+        stage.lastError = task.kind.label() + " failed after " + stage.attempts + " attempts: " + why;
+        if (task.kind == TaskKind.CRAWL) {
+            crawled++;
+            failed++;
+            events.add(new PageEvent(PageEvent.Type.CRAWL_FAILED, page.url, stage.lastError));
+        } else {
+            failed++;
+            events.add(new PageEvent(PageEvent.Type.RENDER_FAILED, page.url, stage.lastError));
+        }
+    }
+
+    /** Stops launching new work. Tasks in flight may still report. */
+    public void stop(String reason) {
+        if (stopReason == null) stopReason = reason;
+    }
+
+    public boolean isStopped() {
+        return stopReason != null;
+    }
+
+    /** True when nothing is running and nothing more will be launched. */
+    public boolean isFinished() {
+        return running.isEmpty() && (stopReason != null || (crawlQueue.isEmpty() && renderQueue.isEmpty()));
+    }
+
+    public Collection<String> runningTaskIds() {
+        return List.copyOf(running.keySet());
+    }
+
+    /** The page events since the last call. */
+    public List<PageEvent> drainEvents() {
+        List<PageEvent> drained = List.copyOf(events);
+        events.clear();
+        return drained;
+    }
+
+    /** Why the run ended, for the summary line. */
+    public String outcome() {
+        StringBuilder why = new StringBuilder(stopReason != null ? stopReason : "complete");
+        if (pageLimitReached) why.append(", page limit ").append(settings.maxPages()).append(" reached");
+        if (depthLimitReached) why.append(", depth limit ").append(settings.maxDepth()).append(" reached");
+        return why.toString();
+    }
+
+    public Progress progress() {
+        int runningCrawls = (int) running.values().stream().filter(t -> t.kind == TaskKind.CRAWL).count();
+        return new Progress(pages.size(), crawled, rendered, failed,
+                stopReason == null ? crawlQueue.size() : 0, stopReason == null ? renderQueue.size() : 0,
+                runningCrawls, running.size() - runningCrawls);
+    }
+
+    public GraphSnapshot snapshot() {
+        List<PageRecord> records = new ArrayList<>(pages.size());
+        Set<Link> links = new LinkedHashSet<>();
+        for (Page page : pages) {
+            records.add(page.record(settings.render()));
+            if (page.redirectTarget != null) links.add(new Link(page.url, page.redirectTarget.url));
+            for (String href : page.links) {
+                Page target = pagesByUrl.get(href);
+                if (target != null && target != page) links.add(new Link(page.url, target.url));
+            }
+        }
+        return new GraphSnapshot(records, new ArrayList<>(links));
+    }
+
+    private void applyCrawl(Page page, CrawlResult result) {
+        page.crawlResult = result;
+        crawled++;
+        if (result.failed()) {
+            failed++;
+            events.add(new PageEvent(PageEvent.Type.CRAWL_FAILED, page.url, crawlError(result)));
+            return;
+        }
+        String finalUrl = UrlNormalizer.normalize(result.finalUrl()).orElse(page.url);
+        if (!finalUrl.equals(page.url)) {
+            if (!settings.scope().allows(finalUrl)) {
+                page.crawl.lastError = "redirected out of scope to " + finalUrl;
+                failed++;
+                events.add(new PageEvent(PageEvent.Type.CRAWL_FAILED, page.url, page.crawl.lastError));
+                return;
+            }
+            Page existing = pagesByUrl.get(finalUrl);
+            if (existing != null && existing != page) {
+                page.redirectTarget = existing;
+                events.add(new PageEvent(PageEvent.Type.CRAWLED, page.url, "redirects to " + existing.url));
+                return;
+            }
+            pagesByUrl.put(finalUrl, page);
+            page.finalUrl = finalUrl;
+        }
+        if (result.html()) {
+            List<String> kept = new ArrayList<>();
+            for (String link : result.links()) {
+                Optional<String> normalized = UrlNormalizer.normalize(link);
+                if (normalized.isEmpty() || !settings.scope().allows(normalized.get())) continue;
+                String href = linkPool.computeIfAbsent(normalized.get(), k -> k);
+                kept.add(href);
+                if (!pagesByUrl.containsKey(href)) admit(href, page.depth + 1);
+            }
+            page.links = List.copyOf(kept);
+            if (settings.render()) renderQueue.add(page);
+        }
+        events.add(new PageEvent(PageEvent.Type.CRAWLED, page.url,
+                result.html() ? "HTTP " + result.httpStatus() + ", " + page.links.size() + " links" + (result.truncated() ? ", truncated" : "")
+                        : result.contentType()));
+    }
+
+    private void applyRender(Page page, RenderResult result) {
+        page.renderResult = result;
+        if (result.failed()) {
+            failed++;
+            events.add(new PageEvent(PageEvent.Type.RENDER_FAILED, page.url, result.error()));
+        } else {
+            rendered++;
+            events.add(new PageEvent(PageEvent.Type.RENDERED, page.url, result.screenshot()));
+        }
+    }
+
+    private void admit(String url, int depth) {
+        if (stopReason != null) return;
+        if (depth > settings.maxDepth()) {
+            depthLimitReached = true;
+            return;
+        }
+        if (pages.size() >= settings.maxPages()) {
+            pageLimitReached = true;
+            return;
+        }
+        Page page = new Page(pages.size(), url, depth);
+        pages.add(page);
+        pagesByUrl.put(url, page);
+        crawlQueue.add(page);
+    }
+
+    private static String crawlError(CrawlResult result) {
+        if (result.error() != null) return result.error();
+        return result.httpStatus() == 0 ? "no response" : "HTTP " + result.httpStatus();
+    }
+
+    private record Task(String taskId, TaskKind kind, Page page) {}
+
+    /** One kind of work on one page. */
+    private static final class Stage {
+        int attempts;
+        boolean running;
+        boolean done;
+        String lastError;
+    }
+
+    private static final class Page {
+        final int id;
+        final String url;
+        final int depth;
+        final Stage crawl = new Stage();
+        final Stage render = new Stage();
+        String finalUrl;
+        CrawlResult crawlResult;
+        RenderResult renderResult;
+        Page redirectTarget;
+        List<String> links = List.of();
+
+        Page(int id, String url, int depth) {
+            this.id = id;
+            this.url = url;
+            this.depth = depth;
+        }
+
+        Stage stage(TaskKind kind) {
+            return kind == TaskKind.CRAWL ? crawl : render;
+        }
+
+        String renderUrl() {
+            return finalUrl != null ? finalUrl : url;
+        }
+
+        PageRecord record(boolean renderEnabled) {
+            PageStatus status;
+            String error = null;
+            if (!crawl.done) {
+                status = PageStatus.UNFINISHED;
+                error = crawl.lastError;
+            } else if (crawlResult == null || crawlResult.failed() || crawl.lastError != null) {
+                status = PageStatus.CRAWL_FAILED;
+                error = crawlResult != null && crawlResult.failed() ? crawlError(crawlResult) : crawl.lastError;
+            } else if (redirectTarget != null) {
+                status = PageStatus.REDIRECTED;
+            } else if (!crawlResult.html()) {
+                status = PageStatus.NOT_HTML;
+            } else if (!renderEnabled) {
+                status = PageStatus.CRAWLED;
+            } else if (!render.done) {
+                status = PageStatus.UNFINISHED;
+                error = render.lastError != null ? render.lastError : "stopped before rendering";
+            } else if (renderResult == null || renderResult.failed()) {
+                status = PageStatus.RENDER_FAILED;
+                error = renderResult != null ? renderResult.error() : render.lastError;
+            } else {
+                status = PageStatus.RENDERED;
+            }
+            return new PageRecord(
+                    url,
+                    depth,
+                    status,
+                    crawlResult == null ? null : crawlResult.finalUrl(),
+                    crawlResult == null ? 0 : crawlResult.httpStatus(),
+                    crawlResult == null ? null : crawlResult.contentType(),
+                    renderResult == null || renderResult.failed() ? null : renderResult.screenshot(),
+                    error,
+                    crawlResult != null && crawlResult.truncated(),
+                    crawlResult == null ? 0 : crawlResult.elapsedMillis(),
+                    renderResult == null ? 0 : renderResult.elapsedMillis(),
+                    crawl.attempts + render.attempts);
+        }
+    }
+}
