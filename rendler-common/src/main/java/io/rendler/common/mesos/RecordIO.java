@@ -5,6 +5,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,9 +16,7 @@ import java.util.Optional;
  */
 public final class RecordIO {
 
-    /** Longest length prefix accepted; guards against reading garbage as a huge length. */
-    private static final int MAX_PREFIX_DIGITS = 19;
-    /** Largest record accepted, far above anything Mesos sends. */
+    /** Largest record accepted, far above anything Mesos sends; also stops a garbage prefix early. */
     public static final int MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
     private RecordIO() {}
@@ -28,6 +28,13 @@ public final class RecordIO {
         System.arraycopy(prefix, 0, out, 0, prefix.length);
         System.arraycopy(record, 0, out, prefix.length, record.length);
         return out;
+    }
+
+    /** The length so far with one more decimal digit, refusing lengths past {@link #MAX_RECORD_BYTES}. */
+    private static long appendDigit(long length, int digit) throws IOException {
+        long next = length * 10 + (digit - '0');
+        if (next > MAX_RECORD_BYTES) throw new IOException("RecordIO record is too large (over " + MAX_RECORD_BYTES + " bytes)");
+        return next;
     }
 
     /** Reads records one at a time from a blocking stream. Not thread-safe. */
@@ -52,12 +59,12 @@ public final class RecordIO {
                     if (digits == 0) throw new IOException("empty RecordIO length prefix");
                     break;
                 }
-                if (b < '0' || b > '9' || ++digits > MAX_PREFIX_DIGITS) {
+                if (b < '0' || b > '9') {
                     throw new IOException("invalid RecordIO length prefix byte 0x" + Integer.toHexString(b));
                 }
-                length = length * 10 + (b - '0');
+                digits++;
+                length = appendDigit(length, b);
             }
-            if (length > MAX_RECORD_BYTES) throw new IOException("RecordIO record of " + length + " bytes is too large");
             byte[] record = in.readNBytes((int) length);
             if (record.length != length) {
                 throw new EOFException("stream ended inside a RecordIO record (" + record.length + " of " + length + " bytes)");
@@ -69,40 +76,46 @@ public final class RecordIO {
     /**
      * Push-style decoder for bytes that arrive in arbitrary pieces, used where the caller owns the
      * socket. Feed it any split of the stream; it returns whole records as they complete.
+     * Not thread-safe.
      */
     public static final class Decoder {
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        /** Length of the record being read, or -1 while reading a length prefix. */
         private long expected = -1;
-        private final ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+        private long prefixValue;
+        private int prefixDigits;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-        public java.util.List<byte[]> feed(byte[] bytes, int offset, int count) throws IOException {
-            java.util.List<byte[]> records = new java.util.ArrayList<>();
-            for (int i = offset; i < offset + count; i++) {
-                byte b = bytes[i];
+        public List<byte[]> feed(byte[] bytes) throws IOException {
+            return feed(bytes, 0, bytes.length);
+        }
+
+        public List<byte[]> feed(byte[] bytes, int offset, int count) throws IOException {
+            List<byte[]> records = new ArrayList<>();
+            int i = offset;
+            int end = offset + count;
+            while (i < end) {
                 if (expected < 0) {
+                    int b = bytes[i++] & 0xff;
                     if (b == '\n') {
-                        if (prefix.size() == 0) throw new IOException("empty RecordIO length prefix");
-                        expected = Long.parseLong(prefix.toString(StandardCharsets.US_ASCII));
-                        if (expected > MAX_RECORD_BYTES) throw new IOException("RecordIO record of " + expected + " bytes is too large");
-                        prefix.reset();
-                        if (expected == 0) {
-                            records.add(new byte[0]);
-                            expected = -1;
-                        }
-                    } else if (b >= '0' && b <= '9' && prefix.size() < MAX_PREFIX_DIGITS) {
-                        prefix.write(b);
+                        if (prefixDigits == 0) throw new IOException("empty RecordIO length prefix");
+                        expected = prefixValue;
+                        prefixValue = 0;
+                        prefixDigits = 0;
+                    } else if (b >= '0' && b <= '9') {
+                        prefixValue = appendDigit(prefixValue, b);
+                        prefixDigits++;
                     } else {
-                        throw new IOException("invalid RecordIO length prefix byte 0x" + Integer.toHexString(b & 0xff));
+                        throw new IOException("invalid RecordIO length prefix byte 0x" + Integer.toHexString(b));
                     }
                 } else {
-                    int take = (int) Math.min(expected - pending.size(), offset + count - i);
+                    int take = (int) Math.min(expected - pending.size(), end - i);
                     pending.write(bytes, i, take);
-                    i += take - 1;
-                    if (pending.size() == expected) {
-                        records.add(pending.toByteArray());
-                        pending.reset();
-                        expected = -1;
-                    }
+                    i += take;
+                }
+                if (expected >= 0 && pending.size() == expected) {
+                    records.add(pending.toByteArray());
+                    pending.reset();
+                    expected = -1;
                 }
             }
             return records;
@@ -110,7 +123,7 @@ public final class RecordIO {
 
         /** True when the bytes fed so far end exactly on a record boundary. */
         public boolean atBoundary() {
-            return expected < 0 && prefix.size() == 0;
+            return expected < 0 && prefixDigits == 0;
         }
     }
 }
