@@ -25,13 +25,20 @@ final class FetchFailures {
     static String describe(Throwable failure, long timeoutMillis) {
         if (has(failure, HttpTimeoutException.class)) return timeout(timeoutMillis);
         if (has(failure, UnresolvedAddressException.class) || has(failure, UnknownHostException.class)) return "unknown host";
-        if (has(failure, ConnectException.class)) {
-            String message = messages(failure).toLowerCase(Locale.ROOT);
-            return message.contains("refused") ? "connection refused" : oneLine("connection failed: " + messages(failure));
+        if (isConnectFailure(failure)) {
+            String message = messages(failure);
+            if (message.toLowerCase(Locale.ROOT).contains("refused")) return "connection refused";
+            return message.isEmpty() ? "connection failed" : oneLine("connection failed: " + message);
         }
         if (has(failure, SSLException.class)) return oneLine("TLS failure: " + messages(failure));
         String message = messages(failure);
         return oneLine(message.isEmpty() ? failure.getClass().getSimpleName() : message);
+    }
+
+    /** Whether no connection could be made, for a reason other than the name or the clock. */
+    static boolean isConnectFailure(Throwable failure) {
+        return has(failure, ConnectException.class) && !has(failure, HttpTimeoutException.class)
+                && !has(failure, UnresolvedAddressException.class) && !has(failure, UnknownHostException.class);
     }
 
     /** Squeezes {@code text} onto one line of bounded length. */

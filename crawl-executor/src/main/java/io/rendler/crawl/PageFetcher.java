@@ -56,7 +56,10 @@ final class PageFetcher {
             } catch (TimeoutException e) {
                 return Fetch.failed(current, bodyHandler.status(), bodyHandler.contentType(), FetchFailures.timeout(limits.timeoutMillis()));
             } catch (IOException | IllegalArgumentException e) {
-                return Fetch.failed(current, bodyHandler.status(), bodyHandler.contentType(), FetchFailures.describe(e, limits.timeoutMillis()));
+                String reason = FetchFailures.isConnectFailure(e)
+                        ? ConnectProbe.reason(current, deadline)
+                        : FetchFailures.describe(e, limits.timeoutMillis());
+                return Fetch.failed(current, bodyHandler.status(), bodyHandler.contentType(), reason);
             }
 
             int status = response.statusCode();
