@@ -29,7 +29,7 @@ public final class UrlNormalizer {
         if (trimmed.isEmpty()) return Optional.empty();
         URI uri;
         try {
-            uri = new URI(escapeIllegal(trimmed));
+            uri = new URI(escapeIllegal(asciiHost(trimmed)));
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -47,11 +47,12 @@ public final class UrlNormalizer {
         int port = uri.getPort();
         if ((scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443)) port = -1;
 
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : removeDotSegments(uri.getRawPath());
+        // Escapes are tidied first, so that an escaped dot segment such as %2E%2E is removed too.
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : removeDotSegments(tidyEscapes(uri.getRawPath()));
         StringBuilder out = new StringBuilder(url.length() + 8)
                 .append(scheme).append("://").append(host);
         if (port != -1) out.append(':').append(port);
-        out.append(tidyEscapes(path));
+        out.append(path);
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) out.append('?').append(tidyEscapes(query));
         return Optional.of(out.toString());
@@ -60,21 +61,32 @@ public final class UrlNormalizer {
     /** Resolves {@code href} against the absolute {@code base}, then normalises the result. */
     public static Optional<String> resolve(String base, String href) {
         if (base == null || href == null) return Optional.empty();
+        String reference = href.strip();
+        // URI.resolve follows RFC 2396 for these two and loses the base's last path segment.
+        if (reference.isEmpty() || reference.startsWith("#")) return normalize(base);
+        if (reference.startsWith("?")) return normalize(base.strip().replaceFirst("[?#].*", "") + reference);
         try {
-            URI baseUri = new URI(escapeIllegal(base.strip()));
-            return normalize(baseUri.resolve(new URI(escapeIllegal(href.strip()))).toString());
+            URI baseUri = new URI(escapeIllegal(asciiHost(base.strip())));
+            return normalize(baseUri.resolve(new URI(escapeIllegal(asciiHost(reference)))).toString());
         } catch (URISyntaxException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    /** Percent-encodes, as UTF-8, every character a URI may not contain, and stray {@code %} signs. */
+    /**
+     * Percent-encodes, as UTF-8, every character a URI may not contain: stray {@code %} signs,
+     * brackets outside the host, and any {@code #} after the one that starts the fragment.
+     */
     static String escapeIllegal(String s) {
+        int authorityEnd = authorityEnd(s);
+        int fragmentStart = s.indexOf('#');
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean ok = c > 0x20 && c < 0x7f && "\"<>\\^`{|} ".indexOf(c) < 0
-                    && (c != '%' || isEscape(s, i));
+                    && (c != '%' || isEscape(s, i))
+                    && ((c != '[' && c != ']') || i < authorityEnd)
+                    && (c != '#' || i == fragmentStart);
             if (ok) {
                 if (out != null) out.append(c);
                 continue;
@@ -85,6 +97,50 @@ public final class UrlNormalizer {
             i = end - 1;
         }
         return out == null ? s : out.toString();
+    }
+
+    /**
+     * {@code url} with a non-ASCII host in punycode, as {@link URI} accepts only ASCII hosts; else
+     * {@code url} itself.
+     */
+    private static String asciiHost(String url) {
+        int start = authorityStart(url);
+        if (start < 0) return url;
+        int end = authorityEnd(url);
+        int hostStart = Math.max(start, url.lastIndexOf('@', end - 1) + 1);
+        if (url.startsWith("[", hostStart)) return url;
+        int colon = url.indexOf(':', hostStart);
+        int hostEnd = colon >= 0 && colon < end ? colon : end;
+        String host = url.substring(hostStart, hostEnd);
+        if (host.chars().allMatch(c -> c < 0x80)) return url;
+        try {
+            return url.substring(0, hostStart) + IDN.toASCII(host, IDN.ALLOW_UNASSIGNED) + url.substring(hostEnd);
+        } catch (IllegalArgumentException e) {
+            return url; // not a valid name; the URI parser rejects it
+        }
+    }
+
+    /** Where the authority of {@code s} (after {@code scheme://} or {@code //}) starts, or -1 when it has none. */
+    private static int authorityStart(String s) {
+        if (s.startsWith("//")) return 2;
+        int separator = s.indexOf("://");
+        if (separator <= 0) return -1;
+        for (int i = 0; i < separator; i++) {
+            char c = s.charAt(i);
+            boolean schemeChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                    || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+            if (!schemeChar) return -1;
+        }
+        return separator + 3;
+    }
+
+    /** Where the authority of {@code s} ends, or 0 when it has none. */
+    private static int authorityEnd(String s) {
+        int start = authorityStart(s);
+        if (start < 0) return 0;
+        int end = start;
+        while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0) end++;
+        return end;
     }
 
     private static boolean isEscape(String s, int i) {
