@@ -12,6 +12,10 @@ public enum MesosEncoding {
     JSON("application/json"),
     PROTOBUF("application/x-protobuf");
 
+    static {
+        MesosGencode.silencePre22Warning();
+    }
+
     private final String mediaType;
 
     MesosEncoding(String mediaType) {

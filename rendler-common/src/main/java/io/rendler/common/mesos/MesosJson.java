@@ -29,6 +29,10 @@ public final class MesosJson {
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
 
+    static {
+        MesosGencode.silencePre22Warning();
+    }
+
     private MesosJson() {}
 
     public static byte[] toJson(Message message) {
