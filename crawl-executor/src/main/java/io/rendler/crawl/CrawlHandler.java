@@ -73,7 +73,8 @@ public final class CrawlHandler implements TaskHandler {
 
         Fetch fetch = fetcher.fetch(url.get(), request.limits());
         String error = fetch.error();
-        if (error == null && fetch.status() >= 400) error = "HTTP " + fetch.status();
+        // Error statuses, and the rare 3xx that is not a redirect to follow (304, 300 without Location).
+        if (error == null && (fetch.status() < 200 || fetch.status() >= 300)) error = "HTTP " + fetch.status();
         boolean html = error == null && ContentType.isHtml(fetch.contentType());
         List<String> links = List.of();
         if (html) {

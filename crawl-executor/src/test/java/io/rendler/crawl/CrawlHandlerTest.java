@@ -61,7 +61,7 @@ class CrawlHandlerTest {
                 () -> assertFalse(result.truncated()),
                 () -> assertNull(result.error()),
                 () -> assertFalse(result.failed()),
-                () -> assertEquals(urls("/404", "/500", "/slow-body", "/hang", "/huge", "/huge.pdf", "/redirect-loop/a",
+                () -> assertEquals(urls("/404", "/500", "/not-modified", "/slow-body", "/hang", "/huge", "/huge.pdf", "/redirect-loop/a",
                         "/redirect-chain", "/redirect-ftp", "/redirect-nowhere", "/trap/1", "/image.png", "/doc.pdf",
                         "/notes.txt", "/base-href", "/odd-links", "/unicode-links", "/latin1", "/latin1-header",
                         "/no-content-type", "/page.xhtml", "/user-agent"), result.links()));
@@ -77,7 +77,7 @@ class CrawlHandlerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"/404, 404", "/500, 500"})
+    @CsvSource({"/404, 404", "/500, 500", "/not-modified, 304"})
     void anErrorStatusIsAFailureWithoutLinks(String path, int status) throws Exception {
         CrawlResult result = crawl(path);
 

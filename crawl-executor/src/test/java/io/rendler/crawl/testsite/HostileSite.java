@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Routes ({@code /} links to all of them, in this order):
  * <ul>
- *   <li>{@code /404}, {@code /500}: error statuses, each with an HTML body holding a link.</li>
+ *   <li>{@code /404}, {@code /500}: error statuses, each with an HTML body holding a link.
+ *       {@code /not-modified}: a 304, a 3xx that is not a redirect.</li>
  *   <li>{@code /slow-body}: headers, then one byte a second until the client leaves.</li>
  *   <li>{@code /hang}: reads the request and never answers.</li>
  *   <li>{@code /huge}: a {@value #HUGE_BYTES}-byte HTML page, streamed; its two links
@@ -127,8 +128,9 @@ public final class HostileSite implements AutoCloseable {
                 case "/" -> index(exchange);
                 case "/404" -> page(exchange, 404, "<h1>Not here</h1><a href=\"/hidden-by-404\">link</a>");
                 case "/500" -> page(exchange, 500, "<h1>Broken</h1><a href=\"/hidden-by-500\">link</a>");
+                case "/not-modified" -> respond(exchange, 304, "text/html", new byte[0]);
                 case "/slow-body" -> slowBody(exchange);
-                case "/hang" -> hang(exchange);
+                case "/hang" -> hang();
                 case "/huge" -> huge(exchange, "text/html", """
                         <!doctype html><html><head><title>Huge</title></head><body>
                         <a href="/huge/first">first</a> <a href="/huge/second">second</a>
@@ -187,7 +189,7 @@ public final class HostileSite implements AutoCloseable {
     private void index(HttpExchange exchange) throws IOException {
         StringBuilder body = new StringBuilder("<h1>Hostile site</h1><ul>\n");
         for (String route : new String[] {
-                "/404", "/500", "/slow-body", "/hang", "/huge", "/huge.pdf", "/redirect-loop/a", "/redirect-chain",
+                "/404", "/500", "/not-modified", "/slow-body", "/hang", "/huge", "/huge.pdf", "/redirect-loop/a", "/redirect-chain",
                 "/redirect-ftp", "/redirect-nowhere", "/trap/1", "/image.png", "/doc.pdf", "/notes.txt", "/base-href",
                 "/odd-links", "/unicode-links", "/latin1", "/latin1-header", "/no-content-type", "/page.xhtml",
                 "/user-agent"}) {
@@ -251,7 +253,7 @@ public final class HostileSite implements AutoCloseable {
         }
     }
 
-    private void hang(HttpExchange exchange) throws InterruptedException {
+    private void hang() throws InterruptedException {
         closing.await(10, TimeUnit.MINUTES);
     }
 
