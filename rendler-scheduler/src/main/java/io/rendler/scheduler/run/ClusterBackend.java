@@ -16,6 +16,11 @@ public interface ClusterBackend extends AutoCloseable {
     /** Starts running the coordinator's tasks and returns at once; throws {@link SetupException} when it cannot. */
     void start(CrawlCoordinator coordinator);
 
+    /** Why the backend could not carry on, if it could not; the run then ends early with outputs written. */
+    default java.util.Optional<RuntimeException> failure() {
+        return java.util.Optional.empty();
+    }
+
     /** Kills whatever is still running; called when the grace period after a stop runs out. */
     void killRunning();
 

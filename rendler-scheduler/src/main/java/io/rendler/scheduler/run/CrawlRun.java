@@ -69,6 +69,7 @@ public final class CrawlRun {
                 failure = e;
                 coord.stop("failed: " + e.getMessage());
             }
+            if (failure == null) failure = backend.failure().orElse(null);
             GraphSnapshot graph = coord.snapshot();
             var p = coord.progress();
             RunSummary summary = new RunSummary(settings.startUrl(), p.crawled(), p.rendered(), p.failed(),

@@ -1,0 +1,249 @@
+package io.rendler.scheduler.mesos;
+
+import io.rendler.common.TaskKind;
+import io.rendler.common.TaskRequest;
+import io.rendler.common.mesos.SchedulerCalls;
+import io.rendler.scheduler.core.CrawlCoordinator;
+import io.rendler.scheduler.core.Progress;
+import io.rendler.scheduler.core.TaskEnd;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.mesos.v1.Protos.AgentID;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.Protos.Value;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+
+/**
+ * Rendler's Mesos scheduler: one method per event, each turning it into coordinator updates and
+ * scheduler calls. It owns no transport; calls leave through a {@link CallSink}, so it is tested
+ * by feeding it events and reading the calls it made.
+ *
+ * <p>Not thread-safe on its own: the stream thread delivers events one at a time, and the other
+ * entry points ({@link #workAvailable}, {@link #killAll}, {@link #teardown}) synchronise on this.
+ */
+public final class MesosScheduler {
+
+    /** Where calls go: the SchedulerClient in production, a list in tests. */
+    @FunctionalInterface
+    public interface CallSink {
+        void send(Call call) throws IOException;
+    }
+
+    /** While work is queued, unused resources come back after this long. */
+    static final double BUSY_REFUSE_SECONDS = 1;
+    /** With nothing queued we also SUPPRESS; the long filter is for offers already in flight. */
+    static final double IDLE_REFUSE_SECONDS = 30;
+
+    private final CrawlCoordinator coordinator;
+    private final OfferPacker packer;
+    private final Function<FrameworkID, TaskInfos> taskInfosFor;
+    private final Function<TaskRequest, TaskRequest> prepare;
+    private final String role;
+    private final CallSink calls;
+    private final Consumer<String> log;
+
+    /** Tasks launched and not yet terminal, with the agent they run on (needed for KILL and RECONCILE). */
+    private final Map<String, AgentID> launched = new HashMap<>();
+    /** Executor kinds we believe are running on each agent, so their resources are charged once. */
+    private final Map<AgentID, Set<TaskKind>> executors = new HashMap<>();
+    private TaskInfos taskInfos;
+    private boolean suppressed;
+
+    /**
+     * @param taskInfosFor builds the TaskInfo factory once the framework id is known
+     * @param prepare      last touches on a task before launch, e.g. its screenshot upload URL
+     */
+    public MesosScheduler(CrawlCoordinator coordinator, OfferPacker packer, Function<FrameworkID, TaskInfos> taskInfosFor,
+            Function<TaskRequest, TaskRequest> prepare, String role, CallSink calls, Consumer<String> log) {
+        this.coordinator = coordinator;
+        this.packer = packer;
+        this.taskInfosFor = taskInfosFor;
+        this.prepare = prepare;
+        this.role = role;
+        this.calls = calls;
+        this.log = log;
+    }
+
+    /** SUBSCRIBED, first time or again. After a resubscription, ask where our tasks stand. */
+    public synchronized void subscribed(FrameworkID frameworkId) {
+        if (taskInfos == null) taskInfos = taskInfosFor.apply(frameworkId);
+        // A (re)subscribed framework starts unsuppressed: SUBSCRIBE carries no suppressed roles.
+        suppressed = false;
+        if (!launched.isEmpty()) {
+            List<Call.Reconcile.Task> tasks = new ArrayList<>();
+            launched.forEach((taskId, agent) -> tasks.add(SchedulerCalls.reconcileTask(io.rendler.common.mesos.MesosIds.taskId(taskId), agent)));
+            send(SchedulerCalls.reconcile(tasks));
+            log.accept("resubscribed; reconciling " + tasks.size() + " tasks");
+        }
+    }
+
+    public synchronized void event(Event event) {
+        switch (event.getType()) {
+            case OFFERS -> offers(event.getOffers().getOffersList());
+            case UPDATE -> update(event.getUpdate().getStatus());
+            case MESSAGE -> coordinator.deliver(event.getMessage().getData().toByteArray());
+            case FAILURE -> failure(event.getFailure());
+            // We never hold offers beyond one event, so a rescinded one needs nothing.
+            case RESCIND, HEARTBEAT, RESCIND_INVERSE_OFFER, INVERSE_OFFERS, UPDATE_OPERATION_STATUS, UNKNOWN -> { }
+            default -> { }
+        }
+    }
+
+    private void offers(List<Offer> offers) {
+        for (Offer offer : offers) {
+            Progress queued = coordinator.progress();
+            Map<TaskKind, Integer> waiting = new EnumMap<>(TaskKind.class);
+            waiting.put(TaskKind.CRAWL, queued.pendingCrawls());
+            waiting.put(TaskKind.RENDER, queued.pendingRenders());
+            Set<TaskKind> running = executorsOn(offer);
+            List<TaskInfo> tasks = new ArrayList<>();
+            for (TaskKind kind : packer.pack(available(offer), running, waiting)) {
+                coordinator.poll(kind).map(prepare).ifPresent(request -> {
+                    tasks.add(taskInfos.task(request, offer.getAgentId(), role));
+                    launched.put(request.taskId(), offer.getAgentId());
+                });
+            }
+            if (tasks.isEmpty()) {
+                decline(offer);
+                continue;
+            }
+            Call accept = SchedulerCalls.accept(List.of(offer.getId()), List.of(SchedulerCalls.launch(tasks)),
+                    SchedulerCalls.refuseFor(BUSY_REFUSE_SECONDS));
+            try {
+                calls.send(accept);
+                tasks.forEach(t -> executors.computeIfAbsent(offer.getAgentId(), a -> EnumSet.noneOf(TaskKind.class))
+                        .add(TaskInfos.kindOf(t.getExecutor().getExecutorId())));
+            } catch (IOException e) {
+                log.accept("launch on " + offer.getHostname() + " failed: " + e.getMessage());
+                for (TaskInfo task : tasks) {
+                    launched.remove(task.getTaskId().getValue());
+                    coordinator.taskEnded(task.getTaskId().getValue(), TaskEnd.FAILED, "launch failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void decline(Offer offer) {
+        boolean busy = coordinator.hasQueuedWork();
+        send(SchedulerCalls.decline(List.of(offer.getId()), busy ? BUSY_REFUSE_SECONDS : IDLE_REFUSE_SECONDS));
+        if (!busy && !suppressed) {
+            suppressed = true;
+            send(SchedulerCalls.suppress(role));
+        }
+    }
+
+    /** New work was queued; if we told the master to stop offering, ask again. */
+    public synchronized void workAvailable() {
+        if (suppressed && taskInfos != null) {
+            suppressed = false;
+            send(SchedulerCalls.revive(role));
+        }
+    }
+
+    private void update(TaskStatus status) {
+        String taskId = status.getTaskId().getValue();
+        TaskState state = status.getState();
+        switch (state) {
+            case TASK_STAGING, TASK_STARTING, TASK_RUNNING, TASK_KILLING -> { }
+            case TASK_FINISHED -> {
+                launched.remove(taskId);
+                // The executor puts its result in the FINISHED update too: framework messages are
+                // best effort, status updates are delivered reliably. The core ignores the copy
+                // it already has.
+                if (!status.getData().isEmpty()) coordinator.deliver(status.getData().toByteArray());
+                coordinator.taskEnded(taskId, TaskEnd.FINISHED, null);
+            }
+            case TASK_KILLED -> {
+                launched.remove(taskId);
+                coordinator.taskEnded(taskId, TaskEnd.KILLED, "killed");
+            }
+            default -> {
+                // FAILED, LOST, ERROR, DROPPED, GONE, UNREACHABLE, UNKNOWN...: worth another attempt.
+                launched.remove(taskId);
+                coordinator.taskEnded(taskId, TaskEnd.FAILED, describe(status));
+            }
+        }
+        SchedulerCalls.acknowledgementFor(status).ifPresent(this::send);
+    }
+
+    /**
+     * An executor ended. Mesos sends this even for a clean exit (status 0); the status is the raw
+     * waitpid value, so exit code 3 arrives as 768. TASK_FAILED updates for its tasks follow.
+     */
+    private void failure(Event.Failure failure) {
+        if (!failure.hasExecutorId()) return;
+        TaskKind kind = TaskInfos.kindOf(failure.getExecutorId());
+        Set<TaskKind> onAgent = executors.get(failure.getAgentId());
+        if (onAgent != null && kind != null) onAgent.remove(kind);
+        int status = failure.getStatus();
+        String how = (status & 0x7f) != 0 ? "killed by signal " + (status & 0x7f) : "exit code " + (status >> 8);
+        if (status != 0) log.accept(failure.getExecutorId().getValue() + " on agent " + failure.getAgentId().getValue() + " ended: " + how);
+    }
+
+    /** KILL every task still running; used when the grace period after a stop is over. */
+    public synchronized void killAll() {
+        launched.forEach((taskId, agent) -> send(SchedulerCalls.kill(io.rendler.common.mesos.MesosIds.taskId(taskId), agent)));
+    }
+
+    public synchronized int runningTasks() {
+        return launched.size();
+    }
+
+    /** Ends the framework: the master kills its tasks and executors and forgets it. */
+    public synchronized void teardown() {
+        if (taskInfos != null) send(SchedulerCalls.teardown());
+    }
+
+    private Set<TaskKind> executorsOn(Offer offer) {
+        Set<TaskKind> running = EnumSet.noneOf(TaskKind.class);
+        running.addAll(executors.getOrDefault(offer.getAgentId(), Set.of()));
+        for (ExecutorID id : offer.getExecutorIdsList()) {
+            TaskKind kind = TaskInfos.kindOf(id);
+            if (kind != null) running.add(kind);
+        }
+        return running;
+    }
+
+    /** The unreserved or role-allocated cpus and mem in an offer, for our role. */
+    private Resources available(Offer offer) {
+        double cpus = 0;
+        double mem = 0;
+        for (Resource resource : offer.getResourcesList()) {
+            if (resource.getType() != Value.Type.SCALAR) continue;
+            if (resource.hasAllocationInfo() && !resource.getAllocationInfo().getRole().equals(role)) continue;
+            if (resource.getName().equals("cpus")) cpus += resource.getScalar().getValue();
+            if (resource.getName().equals("mem")) mem += resource.getScalar().getValue();
+        }
+        return new Resources(cpus, mem);
+    }
+
+    private static String describe(TaskStatus status) {
+        StringBuilder why = new StringBuilder(status.getState().name());
+        if (status.hasReason()) why.append(" (").append(status.getReason().name()).append(')');
+        if (!status.getMessage().isEmpty()) why.append(": ").append(status.getMessage());
+        return why.toString();
+    }
+
+    private void send(Call call) {
+        try {
+            calls.send(call);
+        } catch (IOException e) {
+            log.accept(call.getType() + " failed: " + e.getMessage());
+        }
+    }
+}
