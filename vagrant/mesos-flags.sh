@@ -15,6 +15,7 @@
 #
 # MESOS_BIN_DIR (default /usr/sbin) is where mesos-master and mesos-agent live;
 # provision.sh passes the directory the package really installed them into.
+# The web UI's files are expected beside them, in ../share/mesos/webui.
 #
 # The file can also be sourced; it then only defines the functions.
 
@@ -73,7 +74,18 @@ master_flags() {
     "--port=$MESOS_MASTER_PORT" \
     "--registry=in_memory" \
     "--work_dir=$MESOS_MASTER_WORK_DIR" \
+    "--webui_dir=$(webui_dir)" \
     "--cluster=rendler-vagrant"
+}
+
+bin_dir() { printf '%s\n' "${MESOS_BIN_DIR:-/usr/sbin}"; }
+
+# Named explicitly: the compiled-in default depends on how the package was
+# built, and a wrong one only shows as an empty page at :5050.
+webui_dir() {
+  local bin
+  bin=$(bin_dir)
+  printf '%s\n' "${bin%/*}/share/mesos/webui"
 }
 
 # --master is host:port, never zk://: there is no ZooKeeper.
@@ -125,7 +137,7 @@ command_line() {
   local -a flags
   require_ipv4 "$ip" || return
   mapfile -t flags < <("${role}_flags" "$ip")
-  printf '%s' "${MESOS_BIN_DIR:-/usr/sbin}/mesos-$role"
+  printf '%s' "$(bin_dir)/mesos-$role"
   printf ' %s' "${flags[@]}"
   printf '\n'
 }
@@ -154,7 +166,7 @@ unit() {
     "After=$after" \
     "" \
     "[Service]" \
-    "ExecStart=${MESOS_BIN_DIR:-/usr/sbin}/mesos-$role \\"
+    "ExecStart=$(bin_dir)/mesos-$role \\"
   # One flag per continuation line keeps `systemctl cat` readable.
   local last=$((${#flags[@]} - 1)) i
   for i in "${!flags[@]}"; do

@@ -178,6 +178,9 @@ MESOS_BIN=$(command -v mesos-master) || die "mesos-master is not on PATH after i
 MESOS_BIN_DIR=$(dirname "$MESOS_BIN")
 [[ -x $MESOS_BIN_DIR/mesos-agent ]] || die "mesos-agent is not next to $MESOS_BIN"
 export MESOS_BIN_DIR
+if [[ ! -f ${MESOS_BIN_DIR%/*}/share/mesos/webui/index.html ]]; then
+  log "warning: no Mesos web UI in ${MESOS_BIN_DIR%/*}/share/mesos/webui; the API works, the page at :5050 will not"
+fi
 
 install -d -m 0755 /var/lib/mesos/master /var/lib/mesos/agent /var/lib/mesos/fetch /etc/mesos-agent
 

@@ -117,6 +117,7 @@ class ProvisioningTest {
         assertEquals("in_memory", flagValue(line, "registry"));
         assertEquals("5050", flagValue(line, "port"));
         assertEquals("/var/lib/mesos/master", flagValue(line, "work_dir"));
+        assertEquals("/usr/share/mesos/webui", flagValue(line, "webui_dir"));
         assertBindsAndAdvertisesVmIp(line);
         assertNoZooKeeper(line);
     }
@@ -210,7 +211,10 @@ class ProvisioningTest {
         Result result = generate(Map.of("MESOS_BIN_DIR", "/opt/mesos/sbin"), "agent", IP);
         assertEquals(0, result.exit(), result.err());
         assertTrue(result.out().startsWith("/opt/mesos/sbin/mesos-agent --"), result.out());
-        assertTrue(commandLine("master").get(0).equals("/usr/sbin/mesos-master"));
+        Result master = generate(Map.of("MESOS_BIN_DIR", "/usr/local/sbin"), "master", IP);
+        assertTrue(master.out().startsWith("/usr/local/sbin/mesos-master --"), master.out());
+        assertTrue(master.out().contains(" --webui_dir=/usr/local/share/mesos/webui "), master.out());
+        assertEquals("/usr/sbin/mesos-master", commandLine("master").get(0));
     }
 
     @Test
