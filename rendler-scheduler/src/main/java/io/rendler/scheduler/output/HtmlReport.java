@@ -1,0 +1,280 @@
+package io.rendler.scheduler.output;
+
+import io.rendler.scheduler.graph.GraphSnapshot;
+import io.rendler.scheduler.graph.PageRecord;
+import io.rendler.scheduler.graph.PageStatus;
+import io.rendler.scheduler.graph.RunSummary;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@code report.html}: one self-contained page (inline CSS, no scripts, nothing fetched
+ * from elsewhere) with the run summary, the graph picture when Graphviz drew one, a gallery of
+ * screenshot thumbnails and a table of every page. Everything that came from the crawl is
+ * escaped, and only http(s) URLs become links.
+ */
+public final class HtmlReport {
+
+    public static final String FILE_NAME = "report.html";
+
+    /** Thumbnails shown in the gallery; the table still lists every page. */
+    static final int GALLERY_LIMIT = 300;
+    /** Failed pages listed in the problems section; the table still lists every page. */
+    static final int PROBLEM_LIMIT = 200;
+
+    private static final String CSS = """
+            :root { --ink: #1a202c; --muted: #4a5568; --line: #e2e8f0; --accent: #2b6cb0; }
+            * { box-sizing: border-box; }
+            body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+                   color: var(--ink); background: #f7fafc; }
+            header { background: #1a365d; color: #fff; padding: 24px 32px; }
+            header h1 { margin: 0 0 4px; font-size: 24px; }
+            header a { color: #bee3f8; word-break: break-all; }
+            main { padding: 8px 32px 48px; }
+            h2 { margin: 32px 0 12px; font-size: 19px; }
+            .summary { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 0; padding: 0; }
+            .summary div { background: rgba(255,255,255,.1); border-radius: 6px; padding: 8px 14px; }
+            .summary dt { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; opacity: .8; }
+            .summary dd { margin: 0; font-size: 20px; font-weight: 600; }
+            .note { color: var(--muted); }
+            code { background: #edf2f7; padding: 1px 5px; border-radius: 4px; }
+            .graph { display: block; width: 100%; max-height: 80vh; overflow: auto; background: #fff;
+                     border: 1px solid var(--line); border-radius: 6px; }
+            .graph object { display: block; min-width: 100%; }
+            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 16px; }
+            figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
+            figure img { display: block; width: 100%; height: auto; aspect-ratio: 1280 / 800; object-fit: cover;
+                         object-position: top; background: #edf2f7; }
+            figcaption { padding: 6px 10px; font-size: 13px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+            table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
+            th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+            th { position: sticky; top: 0; background: #edf2f7; }
+            td.url { word-break: break-all; min-width: 20em; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            td.error { color: #9b2c2c; word-break: break-word; }
+            .status { display: inline-block; padding: 0 6px; border-radius: 4px; font-size: 12px; white-space: nowrap; }
+            .RENDERED { background: #ebf8ff; color: #2b6cb0; }
+            .CRAWLED { background: #ebf8ff; color: #2c5282; }
+            .REDIRECTED { background: #fff; color: #4a5568; border: 1px dashed #a0aec0; }
+            .RENDER_FAILED { background: #fffaf0; color: #c05621; }
+            .NOT_HTML { background: #f7fafc; color: #4a5568; border: 1px solid #cbd5e0; }
+            .CRAWL_FAILED { background: #fff5f5; color: #c53030; }
+            .UNFINISHED { background: #f7fafc; color: #718096; border: 1px dashed #a0aec0; }
+            footer { padding: 16px 32px; color: var(--muted); font-size: 13px; }
+            """;
+
+    /**
+     * Writes the report; the caller buffers and closes {@code out}.
+     *
+     * @param graph what Graphviz did this run; its SVG, when there is one, is shown from {@code graph.svg}
+     */
+    public void write(GraphSnapshot snapshot, RunSummary summary, GraphvizRenderer.Result graph, Writer out)
+            throws IOException {
+        out.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        out.write("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>rendler: ");
+        text(summary.startUrl(), out);
+        out.write("</title>\n<style>\n");
+        out.write(CSS);
+        out.write("</style>\n</head>\n<body>\n");
+        writeHeader(snapshot, summary, out);
+        out.write("<main>\n");
+        writeGraph(graph, out);
+        writeProblems(snapshot, out);
+        writeGallery(snapshot, out);
+        writeTable(snapshot, out);
+        out.write("</main>\n<footer>Also in this directory: <a href=\"" + DotWriter.FILE_NAME + "\">"
+                + DotWriter.FILE_NAME + "</a> (Graphviz source) and <a href=\"" + OutputWriter.PAGES_JSON + "\">"
+                + OutputWriter.PAGES_JSON + "</a> (every page and link, for scripts).</footer>\n");
+        out.write("</body>\n</html>\n");
+    }
+
+    private static void writeHeader(GraphSnapshot snapshot, RunSummary summary, Writer out) throws IOException {
+        out.write("<header>\n<h1>rendler report</h1>\n<div>");
+        link(summary.startUrl(), summary.startUrl(), out);
+        out.write("</div>\n<dl class=\"summary\">\n");
+        fact("pages", Integer.toString(snapshot.pages().size()), out);
+        fact("crawled", Integer.toString(summary.crawled()), out);
+        fact("rendered", Integer.toString(summary.rendered()), out);
+        fact("failed", Integer.toString(summary.failed()), out);
+        fact("links", Integer.toString(summary.edges()), out);
+        fact("elapsed", elapsed(summary.elapsed()), out);
+        fact("stopped", summary.stopReason(), out);
+        out.write("</dl>\n<p>");
+        Map<PageStatus, Integer> counts = new EnumMap<>(PageStatus.class);
+        for (PageRecord page : snapshot.pages()) counts.merge(page.status(), 1, Integer::sum);
+        boolean first = true;
+        for (Map.Entry<PageStatus, Integer> count : counts.entrySet()) {
+            if (!first) out.write(" · ");
+            first = false;
+            out.write(count.getValue() + " " + statusWords(count.getKey()));
+        }
+        out.write("</p>\n</header>\n");
+    }
+
+    private static void fact(String name, String value, Writer out) throws IOException {
+        out.write("<div><dt>");
+        out.write(name);
+        out.write("</dt><dd>");
+        text(value, out);
+        out.write("</dd></div>\n");
+    }
+
+    private static void writeGraph(GraphvizRenderer.Result graph, Writer out) throws IOException {
+        out.write("<section id=\"graph\">\n<h2>Link graph</h2>\n");
+        if (graph.produced()) {
+            // <object>, not <img>: an SVG shown as an image may not load its thumbnails or follow links.
+            out.write("<div class=\"graph\"><object data=\"" + GraphvizRenderer.SVG_FILE
+                    + "\" type=\"image/svg+xml\"><a href=\"" + GraphvizRenderer.SVG_FILE + "\">"
+                    + GraphvizRenderer.SVG_FILE + "</a></object></div>\n<p class=\"note\">");
+            text(graph.note(), out);
+            out.write(". Open <a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
+                    + "</a> on its own to zoom; click a page to visit it.</p>\n");
+        } else {
+            out.write("<p class=\"note\">");
+            text(graph.note(), out);
+            out.write(".</p>\n<p class=\"note\">To draw it yourself, install Graphviz and run <code>dot -Tsvg "
+                    + DotWriter.FILE_NAME + " -o " + GraphvizRenderer.SVG_FILE
+                    + "</code> in this directory (<code>sfdp</code> instead of <code>dot</code> for big graphs).</p>\n");
+        }
+        out.write("</section>\n");
+    }
+
+    private static void writeProblems(GraphSnapshot snapshot, Writer out) throws IOException {
+        int total = 0;
+        for (PageRecord page : snapshot.pages()) if (isProblem(page)) total++;
+        if (total == 0) return;
+        out.write("<section id=\"problems\">\n<h2>Problems</h2>\n");
+        if (total > PROBLEM_LIMIT) {
+            out.write("<p class=\"note\">First " + PROBLEM_LIMIT + " of " + total + " shown; the table below has them all.</p>\n");
+        }
+        out.write("<table>\n<thead><tr><th>URL</th><th>Status</th><th>Reason</th></tr></thead>\n<tbody>\n");
+        int shown = 0;
+        for (PageRecord page : snapshot.pages()) {
+            if (!isProblem(page)) continue;
+            if (shown++ == PROBLEM_LIMIT) break;
+            out.write("<tr><td class=\"url\">");
+            link(page.url(), page.url(), out);
+            out.write("</td><td>");
+            status(page, out);
+            out.write("</td><td class=\"error\">");
+            text(page.error(), out);
+            out.write("</td></tr>\n");
+        }
+        out.write("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static boolean isProblem(PageRecord page) {
+        return page.status() == PageStatus.CRAWL_FAILED || page.status() == PageStatus.RENDER_FAILED;
+    }
+
+    private static void writeGallery(GraphSnapshot snapshot, Writer out) throws IOException {
+        int total = 0;
+        for (PageRecord page : snapshot.pages()) if (PageText.safeScreenshot(page) != null) total++;
+        out.write("<section id=\"gallery\">\n<h2>Screenshots</h2>\n");
+        if (total == 0) {
+            out.write("<p class=\"note\">No screenshots were taken in this run.</p>\n</section>\n");
+            return;
+        }
+        if (total > GALLERY_LIMIT) {
+            out.write("<p class=\"note\">First " + GALLERY_LIMIT + " of " + total + " shown; every one is in <a href=\""
+                    + PageText.SCREENSHOT_DIR + "/\">" + PageText.SCREENSHOT_DIR + "/</a>.</p>\n");
+        }
+        out.write("<div class=\"gallery\">\n");
+        int shown = 0;
+        for (PageRecord page : snapshot.pages()) {
+            String file = PageText.safeScreenshot(page);
+            if (file == null) continue;
+            if (shown++ == GALLERY_LIMIT) break;
+            String src = PageText.SCREENSHOT_DIR + "/" + file; // safeScreenshot allows only [A-Za-z0-9._-]
+            out.write("<figure><a href=\"" + src + "\"><img src=\"" + src
+                    + "\" loading=\"lazy\" width=\"1280\" height=\"800\" alt=\"Screenshot of ");
+            text(page.url(), out);
+            out.write("\"></a><figcaption>");
+            link(page.url(), PageText.shortPath(page.url(), 60), out);
+            out.write("</figcaption></figure>\n");
+        }
+        out.write("</div>\n</section>\n");
+    }
+
+    private static void writeTable(GraphSnapshot snapshot, Writer out) throws IOException {
+        out.write("<section id=\"pages\">\n<h2>Pages</h2>\n<table>\n<thead><tr><th>URL</th><th>Depth</th>"
+                + "<th>Status</th><th>HTTP</th><th>Content type</th><th>Error</th><th>Crawl ms</th>"
+                + "<th>Render ms</th><th>Attempts</th><th>Truncated</th></tr></thead>\n<tbody>\n");
+        for (PageRecord page : snapshot.pages()) {
+            out.write("<tr><td class=\"url\">");
+            link(page.url(), page.url(), out);
+            if (page.finalUrl() != null && !page.finalUrl().equals(page.url())) {
+                out.write("<br>→ ");
+                link(page.finalUrl(), page.finalUrl(), out);
+            }
+            out.write("</td><td class=\"num\">" + page.depth() + "</td><td>");
+            status(page, out);
+            out.write("</td><td class=\"num\">" + (page.httpStatus() > 0 ? Integer.toString(page.httpStatus()) : ""));
+            out.write("</td><td>");
+            text(page.contentType(), out);
+            out.write("</td><td class=\"error\">");
+            text(page.error(), out);
+            out.write("</td><td class=\"num\">" + page.crawlMillis() + "</td><td class=\"num\">" + page.renderMillis()
+                    + "</td><td class=\"num\">" + page.attempts() + "</td><td>" + (page.truncated() ? "yes" : "")
+                    + "</td></tr>\n");
+        }
+        out.write("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void status(PageRecord page, Writer out) throws IOException {
+        out.write("<span class=\"status " + page.status().name() + "\">" + statusWords(page.status()) + "</span>");
+    }
+
+    private static String statusWords(PageStatus status) {
+        return status.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+
+    /** {@code label} as a link to {@code url} when it is an http(s) URL, else as plain text. */
+    private static void link(String url, String label, Writer out) throws IOException {
+        if (url == null) return;
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            text(label, out);
+            return;
+        }
+        out.write("<a href=\"");
+        text(DotStrings.percentEncodeUnsafe(url), out);
+        out.write("\">");
+        text(label, out);
+        out.write("</a>");
+    }
+
+    /** Writes {@code s} escaped for HTML text and quoted attribute values; null writes nothing. */
+    static void text(String s, Writer out) throws IOException {
+        if (s == null) return;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String replacement = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ? "\uFFFD" : null;
+            };
+            if (replacement == null) continue;
+            out.write(s, start, i - start);
+            out.write(replacement);
+            start = i + 1;
+        }
+        out.write(s, start, s.length() - start);
+    }
+
+    static String elapsed(Duration elapsed) {
+        long millis = elapsed.toMillis();
+        if (millis < 60_000) return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        long seconds = elapsed.toSeconds();
+        if (seconds < 3600) return String.format(Locale.ROOT, "%d min %d s", seconds / 60, seconds % 60);
+        return String.format(Locale.ROOT, "%d h %d min", seconds / 3600, (seconds % 3600) / 60);
+    }
+}
