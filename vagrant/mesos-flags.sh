@@ -16,8 +16,6 @@
 # MESOS_BIN_DIR (default /usr/sbin) is where mesos-master and mesos-agent live;
 # provision.sh passes the directory the package really installed them into.
 # The web UI's files are expected beside them, in ../share/mesos/webui.
-#
-# The file can also be sourced; it then only defines the functions.
 
 set -euo pipefail
 # Command substitutions ($(...)) must stop at the first error too.
@@ -145,6 +143,9 @@ command_line() {
 # A complete unit. It is written to /etc/systemd/system, where it takes
 # precedence over the unit the package ships: that one starts the packaged
 # wrapper, which reads /etc/mesos/zk and expects ZooKeeper.
+# KillMode stays at systemd's default (the whole control group): executors run
+# in the agent's group under the posix launcher, so stopping the agent ends
+# them too and a restart leaves no processes behind that no agent knows about.
 unit() {
   local role=$1 ip=$2 description after=network-online.target
   local -a flags
@@ -229,6 +230,4 @@ main() {
   esac
 }
 
-if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
-  main "$@"
-fi
+main "$@"
