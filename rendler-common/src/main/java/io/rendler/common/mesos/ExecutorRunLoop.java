@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -52,8 +53,9 @@ import org.apache.mesos.v1.executor.Protos.Event;
  * up to MESOS_RECOVERY_TIMEOUT, sending both sets in the SUBSCRIBE; without checkpointing the
  * agent will not take it back, so it exits.
  *
- * <p>{@link #run()} returns the process exit status; the executor's main passes it to
- * {@code System.exit}. One line per task goes to the log (the sandbox {@code stderr} by default).
+ * <p>{@link #run()} returns the process exit status and closes the handler; an executor's
+ * {@code main} is just {@link #runAndExit}. One line per task goes to the log (the sandbox
+ * {@code stderr} by default).
  */
 public final class ExecutorRunLoop {
 
@@ -104,6 +106,30 @@ public final class ExecutorRunLoop {
         this.fatal = fatal;
         Duration max = env.subscriptionBackoffMax().compareTo(FIRST_BACKOFF) > 0 ? env.subscriptionBackoffMax() : FIRST_BACKOFF;
         this.backoff = new Backoff(FIRST_BACKOFF, max);
+    }
+
+    /**
+     * The whole of an executor's {@code main}: reads the agent's environment, builds the handler,
+     * runs the loop and exits with its status. A missing MESOS_* variable exits 64 (EX_USAGE)
+     * with a one-line explanation; an uncaught Throwable on any thread exits 70 loudly.
+     *
+     * @param executorName     for messages, e.g. {@code crawl-executor}
+     * @param handlerFactory   builds the task handler once the environment is known
+     */
+    public static void runAndExit(String executorName, Function<ExecutorEnvironment, TaskHandler> handlerFactory) {
+        MesosGencode.silencePre22Warning();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> FatalErrors.EXIT.die(executorName + " thread " + thread.getName(), failure));
+        ExecutorEnvironment env;
+        try {
+            env = ExecutorEnvironment.from(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(executorName + ": " + e.getMessage());
+            System.exit(64);
+            return;
+        }
+        int status = new ExecutorRunLoop(env, handlerFactory.apply(env)).run();
+        System.err.println(executorName + ": exiting with status " + status);
+        System.exit(status);
     }
 
     /** Runs until SHUTDOWN, ERROR or the loss of the agent; returns the exit status for the process. */
