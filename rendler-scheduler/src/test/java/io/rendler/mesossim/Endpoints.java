@@ -37,12 +37,9 @@ final class Endpoints {
     }
 
     private static byte[] version(Cluster cluster) {
-        JsonObject version = new JsonObject();
-        version.addProperty("build_date", "2026-11-23 06:52:52");
-        version.addProperty("build_time", 1795416772.0);
-        version.addProperty("build_user", "");
-        version.addProperty("version", cluster.config.version());
-        return version.toString().getBytes(StandardCharsets.UTF_8);
+        // The recorded answer's shape, with the configured version (mesos-version.json).
+        return ("{\"build_date\":\"2026-11-23 06:52:52\",\"build_time\":1795416772.0,\"build_user\":\"\",\"version\":"
+                + new com.google.gson.JsonPrimitive(cluster.config.version()) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] masterState(Cluster cluster) {
