@@ -50,6 +50,7 @@ public final class SchedulerClient implements AutoCloseable {
     private static final int MAX_REDIRECTS = 5;
     /** Mesos' documented default, used when SUBSCRIBED leaves heartbeat_interval_seconds out. */
     private static final double DEFAULT_HEARTBEAT_SECONDS = 15.0;
+    private static final String TORN_DOWN = "framework torn down";
 
     /** What the scheduler core hears from the client. All calls come from the stream thread. */
     public interface Listener {
@@ -249,12 +250,21 @@ public final class SchedulerClient implements AutoCloseable {
                 .header(MesosHttp.STREAM_ID_HEADER, current.streamId())
                 .timeout(config.callTimeout())
                 .build();
-        if (call.getType() == Call.Type.TEARDOWN) {
-            // The master ends the stream right after TEARDOWN without any event; that EOF must
-            // not look like a lost connection worth resubscribing over.
-            requestStop("framework torn down");
+        if (call.getType() != Call.Type.TEARDOWN) {
+            MesosHttp.sendExpectingAccepted(http, request, call.getType().name());
+            return;
         }
-        MesosHttp.sendExpectingAccepted(http, request, call.getType().name());
+        // The master ends the stream right after TEARDOWN, without any event, and possibly before
+        // our 202 arrives; that EOF must not look like a lost connection worth resubscribing over.
+        requestStop(TORN_DOWN);
+        try {
+            MesosHttp.sendExpectingAccepted(http, request, call.getType().name());
+        } catch (IOException e) {
+            synchronized (lifecycle) {
+                if (TORN_DOWN.equals(stopReason)) stopReason = null; // still subscribed after all
+            }
+            throw e;
+        }
     }
 
     /** The framework's id once subscribed; it survives disconnections. */
@@ -280,6 +290,13 @@ public final class SchedulerClient implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (lifecycle) {
+            if (!started) { // nothing runs, so nobody else will release awaitStopped()
+                started = true;
+                finished.countDown();
+                return;
+            }
+        }
         requestStop("client closed");
         abortStream("client closed");
         streamThread.interrupt();

@@ -256,6 +256,28 @@ class SchedulerClientTest {
     }
 
     @Test
+    void aRejectedTeardownLeavesTheClientRunning() throws Exception {
+        FakeMaster master = new FakeMaster();
+        EventStream stream = subscribedStream(15.0);
+        master.nextSubscribe(new Streamed(streamHeaders(RECORDED_STREAM_ID, MesosEncoding.JSON), stream));
+        master.nextSubscribe(new Streamed(streamHeaders("s2", MesosEncoding.JSON), subscribedStream(15.0)));
+        SchedulerClient client = start(master.config());
+        assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
+        master.callReply.set(Fixed.text(400, "Bad Request", "Framework cannot be found"));
+        assertThrows(MesosHttpException.class, () -> client.send(SchedulerCalls.teardown()));
+        stream.end();
+        assertEquals("disconnected the master closed the event stream", listener.next());
+        assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
+    }
+
+    @Test
+    void closingAClientThatNeverStartedReleasesWaiters() throws Exception {
+        SchedulerClient client = new SchedulerClient(SchedulerClient.Config.defaults(URI.create("http://127.0.0.1:1")), INFO, listener);
+        client.close();
+        assertTrue(client.awaitStopped(Duration.ZERO));
+    }
+
+    @Test
     void sendingBetweenSubscriptionsFailsClearly() {
         SchedulerClient client = new SchedulerClient(SchedulerClient.Config.defaults(URI.create("http://127.0.0.1:1")), INFO, listener);
         SchedulerClient.NotSubscribedException error =
