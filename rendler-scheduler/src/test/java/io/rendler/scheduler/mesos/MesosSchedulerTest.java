@@ -1,0 +1,209 @@
+package io.rendler.scheduler.mesos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.rendler.common.CrawlResult;
+import io.rendler.common.MessageCodec;
+import io.rendler.common.PageLimits;
+import io.rendler.common.ResultMessage;
+import io.rendler.common.TaskKind;
+import io.rendler.common.TaskRequest;
+import io.rendler.common.mesos.MesosIds;
+import io.rendler.common.mesos.MesosJson;
+import io.rendler.common.mesos.RecordIO;
+import io.rendler.scheduler.core.CrawlCoordinator;
+import io.rendler.scheduler.core.CrawlScheduler;
+import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.Scope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.mesos.v1.Protos.Offer;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
+import org.apache.mesos.v1.scheduler.Protos.Call;
+import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Drives the event handler with offers recorded from a real master and reads the calls it makes. */
+class MesosSchedulerTest {
+
+    private static final Path STREAM = Path.of("../testdata/mesos-wire/scheduler-json/01-subscribe-json-stream.body");
+    private static final String ROOT = "http://site.test/";
+
+    private final List<Call> calls = new ArrayList<>();
+    private final List<String> log = new ArrayList<>();
+    private CrawlCoordinator coordinator;
+    private MesosScheduler scheduler;
+    private Event recordedOffers;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        coordinator = new CrawlCoordinator(new CrawlScheduler(new CrawlSettings(ROOT, 100, 3, Scope.sameHost(ROOT),
+                PageLimits.defaults(), true, 3)));
+        TaskInfos.ExecutorLaunch crawl = new TaskInfos.ExecutorLaunch("http://files/crawl-executor.jar",
+                "java -jar crawl-executor.jar", new Resources(0.1, 256), Map.of());
+        TaskInfos.ExecutorLaunch render = new TaskInfos.ExecutorLaunch("http://files/render-executor.jar",
+                "java -jar render-executor.jar", new Resources(0.2, 512), Map.of());
+        scheduler = new MesosScheduler(coordinator, new OfferPacker(MesosBackend.SIZING),
+                id -> new TaskInfos(id, Map.of(TaskKind.CRAWL, crawl, TaskKind.RENDER, render),
+                        Map.of(TaskKind.CRAWL, new Resources(0.1, 32), TaskKind.RENDER, new Resources(0.5, 128))),
+                request -> request, "*", calls::add, log::add);
+        coordinator.onWorkAvailable(scheduler::workAvailable);
+        recordedOffers = firstRecorded(Event.Type.OFFERS);
+        scheduler.subscribed(recordedOffers.getOffers().getOffers(0).getFrameworkId());
+    }
+
+    private static Event firstRecorded(Event.Type type) throws IOException {
+        return firstRecorded(type, event -> true);
+    }
+
+    private static Event firstRecorded(Event.Type type, java.util.function.Predicate<Event> wanted) throws IOException {
+        try (InputStream in = Files.newInputStream(STREAM)) {
+            RecordIO.Reader reader = new RecordIO.Reader(in);
+            for (Optional<byte[]> record = reader.next(); record.isPresent(); record = reader.next()) {
+                Event event = MesosJson.fromJson(record.get(), Event.newBuilder());
+                if (event.getType() == type && wanted.test(event)) return event;
+            }
+        }
+        throw new AssertionError("no " + type + " in " + STREAM);
+    }
+
+    private List<Call> callsOf(Call.Type type) {
+        return calls.stream().filter(c -> c.getType() == type).toList();
+    }
+
+    private static Event update(TaskInfo task, TaskState state, ByteString data, boolean withUuid) {
+        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(state)
+                .setAgentId(task.getAgentId()).setSource(TaskStatus.Source.SOURCE_EXECUTOR).setData(data);
+        if (withUuid) {
+            UUID uuid = UUID.randomUUID();
+            status.setUuid(ByteString.copyFrom(java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array()));
+        }
+        return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(status)).build();
+    }
+
+    private TaskInfo launchedCrawl() {
+        scheduler.event(recordedOffers);
+        List<Call> accepts = callsOf(Call.Type.ACCEPT);
+        assertEquals(1, accepts.size(), calls.toString());
+        return accepts.get(0).getAccept().getOperations(0).getLaunch().getTaskInfos(0);
+    }
+
+    @Test
+    void aRealOfferLaunchesTheStartPageOnTheCrawlExecutor() throws Exception {
+        TaskInfo task = launchedCrawl();
+        Offer offer = recordedOffers.getOffers().getOffers(0);
+        assertEquals(offer.getAgentId(), task.getAgentId());
+        assertEquals("rendler-crawl", task.getExecutor().getExecutorId().getValue());
+        assertEquals("http://files/crawl-executor.jar", task.getExecutor().getCommand().getUris(0).getValue());
+        TaskRequest request = MessageCodec.decodeRequest(task.getData().toByteArray());
+        assertEquals(ROOT, request.url());
+        assertEquals(TaskKind.CRAWL, request.kind());
+        assertEquals(1, coordinator.progress().runningCrawls());
+        // Only one page is known, so nothing else goes with it.
+        assertEquals(1, callsOf(Call.Type.ACCEPT).get(0).getAccept().getOperations(0).getLaunch().getTaskInfosCount());
+    }
+
+    @Test
+    void updatesWithAUuidAreAcknowledgedAndOthersAreNot() {
+        TaskInfo task = launchedCrawl();
+        scheduler.event(update(task, TaskState.TASK_RUNNING, ByteString.EMPTY, true));
+        scheduler.event(update(task, TaskState.TASK_RUNNING, ByteString.EMPTY, false)); // a reconciliation answer
+        List<Call> acks = callsOf(Call.Type.ACKNOWLEDGE);
+        assertEquals(1, acks.size());
+        assertEquals(task.getTaskId(), acks.get(0).getAcknowledge().getTaskId());
+        assertEquals(16, acks.get(0).getAcknowledge().getUuid().size());
+    }
+
+    @Test
+    void aResultCarriedOnlyByTheFinishedUpdateIsNotLost() {
+        TaskInfo task = launchedCrawl();
+        byte[] result = MessageCodec.encode(ResultMessage.of(new CrawlResult(task.getTaskId().getValue(), ROOT, ROOT, 200,
+                "text/html", true, List.of(ROOT + "a", ROOT + "b"), false, null, 3)));
+        // No MESSAGE event: the framework message was dropped.
+        scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFrom(result), true));
+        assertEquals(1, coordinator.progress().crawled());
+        assertEquals(3, coordinator.progress().admitted());
+        assertEquals(0, scheduler.runningTasks());
+    }
+
+    @Test
+    void messageAndFinishedUpdateTogetherCountOnce() {
+        TaskInfo task = launchedCrawl();
+        byte[] result = MessageCodec.encode(ResultMessage.of(new CrawlResult(task.getTaskId().getValue(), ROOT, ROOT, 200,
+                "text/html", true, List.of(ROOT + "a"), false, null, 3)));
+        scheduler.event(Event.newBuilder().setType(Event.Type.MESSAGE).setMessage(Event.Message.newBuilder()
+                .setAgentId(task.getAgentId()).setExecutorId(task.getExecutor().getExecutorId()).setData(ByteString.copyFrom(result))).build());
+        scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFrom(result), true));
+        assertEquals(1, coordinator.progress().crawled());
+        assertEquals(2, coordinator.progress().admitted());
+    }
+
+    @Test
+    void aFailedTaskIsRelaunchedFromTheNextOffer() {
+        TaskInfo first = launchedCrawl();
+        scheduler.event(update(first, TaskState.TASK_FAILED, ByteString.EMPTY, true));
+        calls.clear();
+        TaskInfo second = launchedCrawl();
+        assertEquals("crawl-0-2", second.getTaskId().getValue());
+    }
+
+    @Test
+    void idleOffersAreDeclinedThenSuppressedAndNewWorkRevives() {
+        TaskInfo task = launchedCrawl();
+        calls.clear();
+        scheduler.event(recordedOffers); // nothing queued: the only page is running
+        assertEquals(1, callsOf(Call.Type.DECLINE).size());
+        assertEquals(MesosScheduler.IDLE_REFUSE_SECONDS, callsOf(Call.Type.DECLINE).get(0).getDecline().getFilters().getRefuseSeconds());
+        assertEquals(1, callsOf(Call.Type.SUPPRESS).size());
+        assertTrue(callsOf(Call.Type.REVIVE).isEmpty());
+
+        byte[] result = MessageCodec.encode(ResultMessage.of(new CrawlResult(task.getTaskId().getValue(), ROOT, ROOT, 200,
+                "text/html", true, List.of(ROOT + "a"), false, null, 3)));
+        scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFrom(result), true));
+        assertEquals(1, callsOf(Call.Type.REVIVE).size());
+    }
+
+    @Test
+    void reconcilesRunningTasksAfterResubscribing() {
+        TaskInfo task = launchedCrawl();
+        calls.clear();
+        scheduler.subscribed(recordedOffers.getOffers().getOffers(0).getFrameworkId());
+        List<Call> reconciles = callsOf(Call.Type.RECONCILE);
+        assertEquals(1, reconciles.size());
+        assertEquals(task.getTaskId(), reconciles.get(0).getReconcile().getTasks(0).getTaskId());
+        assertEquals(task.getAgentId(), reconciles.get(0).getReconcile().getTasks(0).getAgentId());
+    }
+
+    @Test
+    void killAllKillsWhatIsRunningAndTeardownEndsTheFramework() {
+        TaskInfo task = launchedCrawl();
+        scheduler.killAll();
+        scheduler.teardown();
+        assertEquals(MesosIds.taskId(task.getTaskId().getValue()), callsOf(Call.Type.KILL).get(0).getKill().getTaskId());
+        assertFalse(callsOf(Call.Type.TEARDOWN).isEmpty());
+    }
+
+    @Test
+    void anExecutorFailureIsLoggedWithItsExitCode() throws IOException {
+        // Recorded: fake-exec-1 exited with code 3, which Mesos reports as the raw waitpid status 768.
+        scheduler.event(firstRecorded(Event.Type.FAILURE, e -> e.getFailure().getStatus() == 768));
+        assertTrue(log.stream().anyMatch(line -> line.endsWith("ended: exit code 3")), log.toString());
+        log.clear();
+        scheduler.event(firstRecorded(Event.Type.FAILURE, e -> e.getFailure().getStatus() == 0)); // a clean exit
+        assertTrue(log.isEmpty(), log.toString());
+    }
+}
