@@ -5,12 +5,13 @@ import io.rendler.common.mesos.ExecutorRunLoop;
 /**
  * The crawl executor process the Mesos agent starts: {@code java -jar crawl-executor.jar [parallelism]}.
  * It only builds the handler; subscribing, task bookkeeping and status updates are the shared
- * {@link ExecutorRunLoop}'s. Parallelism comes from the first argument, else
- * RENDLER_CRAWL_PARALLELISM, else {@value CrawlHandler#DEFAULT_PARALLELISM}.
+ * {@link ExecutorRunLoop}'s. Parallelism comes from the first argument, else RENDLER_PARALLELISM
+ * (which the scheduler sets in the executor's CommandInfo environment), else
+ * {@value CrawlHandler#DEFAULT_PARALLELISM}.
  */
 public final class CrawlExecutorMain {
 
-    static final String PARALLELISM_ENV = "RENDLER_CRAWL_PARALLELISM";
+    static final String PARALLELISM_ENV = "RENDLER_PARALLELISM";
 
     private CrawlExecutorMain() {}
 
