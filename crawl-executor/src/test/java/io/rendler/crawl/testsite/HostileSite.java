@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /no-content-type}: HTML without a Content-Type header. {@code /page.xhtml}:
  *       {@code application/xhtml+xml}.</li>
  *   <li>{@code /user-agent}: links to {@code /seen?ua=<the User-Agent it received>}.</li>
+ *   <li>{@code /render-hang}: fine HTML whose image is {@code /hang}, so a browser's load event
+ *       never fires: the crawl succeeds and the render must time out.</li>
  * </ul>
  * Anything else is a 404.
  *
@@ -144,6 +146,7 @@ public final class HostileSite implements AutoCloseable {
                 case "/redirect-chain/final" -> page(exchange, 200, "<a href=\"next.html\">next</a> <a href=\"/\">home</a>");
                 case "/redirect-ftp" -> redirect(exchange, 302, "ftp://ftp.example.org/file.txt");
                 case "/redirect-nowhere" -> respond(exchange, 302, null, new byte[0]);
+                case "/render-hang" -> page(exchange, 200, "<h1>Loads forever</h1><img src=\"/hang\">");
                 case "/image.png" -> respond(exchange, 200, "image/png", TINY_PNG);
                 case "/doc.pdf" -> respond(exchange, 200, "application/pdf", TINY_PDF);
                 case "/notes.txt" -> respond(exchange, 200, "text/plain; charset=utf-8",
@@ -192,7 +195,7 @@ public final class HostileSite implements AutoCloseable {
                 "/404", "/500", "/not-modified", "/slow-body", "/hang", "/huge", "/huge.pdf", "/redirect-loop/a", "/redirect-chain",
                 "/redirect-ftp", "/redirect-nowhere", "/trap/1", "/image.png", "/doc.pdf", "/notes.txt", "/base-href",
                 "/odd-links", "/unicode-links", "/latin1", "/latin1-header", "/no-content-type", "/page.xhtml",
-                "/user-agent"}) {
+                "/user-agent", "/render-hang"}) {
             body.append("<li><a href=\"").append(route).append("\">").append(route).append("</a></li>\n");
         }
         page(exchange, 200, body.append("</ul>").toString());
