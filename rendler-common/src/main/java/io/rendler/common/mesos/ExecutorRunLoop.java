@@ -203,6 +203,7 @@ public final class ExecutorRunLoop {
         Call subscribe = ExecutorCalls.subscribe(env.frameworkId(), env.executorId(),
                 ledger.unacknowledgedTasks(), ledger.unacknowledgedUpdates());
         HttpRequest request = MesosHttp.post(env.executorApi(), MesosEncoding.JSON, MesosEncoding.JSON.encode(subscribe), authorization())
+                .timeout(CALL_TIMEOUT) // until the response headers; the stream itself may last for days
                 .build();
         HttpResponse<InputStream> response;
         try {

@@ -104,7 +104,7 @@ public final class SchedulerClient implements AutoCloseable {
      * @param missedHeartbeats heartbeat intervals of silence after which the stream counts as dead
      * @param giveUpAfter      the least time to keep trying to resubscribe; the framework's
      *                         failover timeout extends it
-     * @param callTimeout      how long one non-streaming call may take
+     * @param callTimeout      how long one call may take, or SUBSCRIBE until its response headers
      */
     public record Config(
             URI master,
@@ -154,6 +154,10 @@ public final class SchedulerClient implements AutoCloseable {
 
         public Config withMissedHeartbeats(int value) {
             return new Config(master, encoding, credential, backoff, value, giveUpAfter, callTimeout);
+        }
+
+        public Config withCallTimeout(Duration value) {
+            return new Config(master, encoding, credential, backoff, missedHeartbeats, giveUpAfter, value);
         }
 
         public Config withGiveUpAfter(Duration value) {
@@ -299,8 +303,9 @@ public final class SchedulerClient implements AutoCloseable {
         }
         requestStop("client closed");
         abortStream("client closed");
-        streamThread.interrupt();
-        if (Thread.currentThread() != streamThread && streamThread.isAlive()) {
+        if (Thread.currentThread() == streamThread) return; // from a callback: the loop ends when it returns
+        streamThread.interrupt(); // wakes a backoff wait
+        if (streamThread.isAlive()) {
             try {
                 streamThread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
@@ -395,7 +400,10 @@ public final class SchedulerClient implements AutoCloseable {
         MesosEncoding encoding = config.encoding();
         for (int redirects = 0; redirects <= MAX_REDIRECTS; redirects++) {
             URI endpoint = leader;
-            HttpRequest request = MesosHttp.post(endpoint, encoding, encoding.encode(subscribe), authorization()).build();
+            // The timeout covers the wait for the response headers only, not the stream after them.
+            HttpRequest request = MesosHttp.post(endpoint, encoding, encoding.encode(subscribe), authorization())
+                    .timeout(config.callTimeout())
+                    .build();
             HttpResponse<InputStream> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -177,7 +177,8 @@ class SchedulerClientTest {
         EventStream first = subscribedStream(0.1);
         master.nextSubscribe(new Streamed(streamHeaders("s1", MesosEncoding.JSON), first));
         master.nextSubscribe(new Streamed(streamHeaders("s2", MesosEncoding.JSON), subscribedStream(15.0)));
-        SchedulerClient client = start(master.config());
+        // a call timeout shorter than the stream's life must not cut the stream
+        SchedulerClient client = start(master.config().withCallTimeout(Duration.ofMillis(200)));
         assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
 
         byte[] heartbeat = "{\"type\":\"HEARTBEAT\"}".getBytes(UTF_8);
@@ -268,6 +269,28 @@ class SchedulerClientTest {
         stream.end();
         assertEquals("disconnected the master closed the event stream", listener.next());
         assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
+    }
+
+    @Test
+    void closeFromInsideACallbackStopsWithoutDeadlock() throws Exception {
+        FakeMaster master = new FakeMaster();
+        master.nextSubscribe(new Streamed(streamHeaders(RECORDED_STREAM_ID, MesosEncoding.JSON), subscribedStream(15.0)));
+        AtomicReference<SchedulerClient> self = new AtomicReference<>();
+        RecordingListener closing = new RecordingListener() {
+            @Override
+            public void subscribed(FrameworkID frameworkId, Event.Subscribed subscribed) {
+                super.subscribed(frameworkId, subscribed);
+                self.get().close();
+            }
+        };
+        SchedulerClient client = new SchedulerClient(master.config(), INFO, closing, MesosHttp.newClient(), sleeps::add,
+                Clock.systemUTC(), () -> 0.5, this::recordFatal);
+        self.set(client);
+        cleanup.add(client);
+        client.start();
+        assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, closing.next());
+        assertEquals("stopped client closed", closing.next());
+        assertEquals(1, master.subscribes().size());
     }
 
     @Test
