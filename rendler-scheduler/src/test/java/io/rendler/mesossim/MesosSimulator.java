@@ -247,7 +247,10 @@ public final class MesosSimulator implements AutoCloseable {
         }
     }
 
-    /** Stops both servers, kills every executor process and deletes a work dir the simulator made. */
+    /**
+     * Stops both servers, kills every executor process and deletes a work dir the simulator made
+     * (unless {@code -Dmesossim.keepWorkDir=true}, handy when a sandbox's stderr is the clue).
+     */
     @Override
     public void close() {
         allocator.cancel(false);
@@ -255,7 +258,9 @@ public final class MesosSimulator implements AutoCloseable {
         agentServer.close();
         cluster.agent.killAll();
         cluster.close();
-        if (cluster.config.deleteWorkDirOnClose()) deleteRecursively(cluster.config.workDir());
+        if (cluster.config.deleteWorkDirOnClose() && !Boolean.getBoolean("mesossim.keepWorkDir")) {
+            deleteRecursively(cluster.config.workDir());
+        }
     }
 
     private static void deleteRecursively(Path root) {

@@ -41,6 +41,22 @@ final class RawClient {
             return new String(body, StandardCharsets.UTF_8);
         }
 
+        /** Parses only the head of a recorded response, for streams that never ended. */
+        static Response parseHead(byte[] raw) {
+            try {
+                java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(raw);
+                String statusLine = line(in);
+                List<String[]> headers = new ArrayList<>();
+                for (String line = line(in); !line.isEmpty(); line = line(in)) {
+                    int colon = line.indexOf(':');
+                    headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).trim()});
+                }
+                return new Response(statusLine, headers, new byte[0]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** Parses a recorded {@code .response} file. */
         static Response parse(byte[] raw) {
             try {
@@ -199,7 +215,10 @@ final class RawClient {
                     }
                     long left = deadline - System.nanoTime();
                     if (left <= 0 || end != End.OPEN) {
-                        throw new AssertionError("no " + what + " on the stream (end=" + end + ", " + records.size() + " records)");
+                        StringBuilder seen = new StringBuilder();
+                        for (byte[] record : records) seen.append("\n  ").append(WireFixtures.preview(record));
+                        throw new AssertionError("no " + what + " on the stream (end=" + end + ", " + records.size()
+                                + " records):" + seen);
                     }
                     try {
                         records.wait(Math.max(1, left / 1_000_000));

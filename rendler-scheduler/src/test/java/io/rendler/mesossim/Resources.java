@@ -172,7 +172,7 @@ final class Resources {
             List<String> texts = list.stream().map(r -> r.begin() + "-" + r.end()).toList();
             parts.add(name + "(allocated: *):[" + String.join(", ", texts) + "]");
         });
-        return String.join("; ", parts);
+        return parts.isEmpty() ? "{}" : String.join("; ", parts);
     }
 
     @Override

@@ -62,6 +62,12 @@ final class WireFixtures {
 
     static final String RECORDED_COMMAND = "python3 /opt/mesos/wire/fake_executor.py";
 
+    /** A record shortened for failure messages. */
+    static String preview(byte[] record) {
+        String text = new String(record, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]", ".");
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
     /** Splits RecordIO bytes into records. */
     static List<byte[]> records(byte[] recordIo) {
         List<byte[]> records = new ArrayList<>();
