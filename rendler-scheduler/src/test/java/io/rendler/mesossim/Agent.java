@@ -94,6 +94,12 @@ final class Agent {
             cluster.locked(() -> launchFailed(run, e.getMessage()));
             return;
         }
+        if (cluster.isClosed()) {
+            run.process = process;
+            run.pid = process.pid();
+            killProcessGroup(run); // the simulator closed while we were starting it
+            return;
+        }
         cluster.locked(() -> {
             if (run.state != ExecutorRun.State.LAUNCHING) {
                 // Destroyed while we were fetching: the process must not outlive the decision.

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +37,7 @@ final class Cluster implements AutoCloseable {
     final boolean setsidAvailable = Files.isExecutable(Path.of("/usr/bin/setsid"));
 
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
     private volatile int masterPort;
     private volatile int agentPort;
 
@@ -71,16 +73,33 @@ final class Cluster implements AutoCloseable {
         return agentPort;
     }
 
-    /** Runs {@code action} under the lock after {@code delay}; exceptions are printed, not lost. */
+    /**
+     * Runs {@code action} under the lock after {@code delay}; exceptions are printed, not lost.
+     * Returns null once the simulator is closed (connections still report their end then).
+     */
     ScheduledFuture<?> schedule(Duration delay, Runnable action) {
-        return timer.schedule(() -> locked(action), delay.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return closed ? null : timer.schedule(() -> locked(action), delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     ScheduledFuture<?> every(Duration period, Runnable action) {
-        return timer.scheduleAtFixedRate(() -> locked(action), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            return closed ? null : timer.scheduleAtFixedRate(
+                    () -> locked(action), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     void locked(Runnable action) {
+        if (closed) return;
         synchronized (lock) {
             try {
                 action.run();
@@ -126,6 +145,7 @@ final class Cluster implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
         launcher.shutdownNow();
     }

@@ -54,13 +54,30 @@ final class Fetcher {
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             download(value, target);
         } else {
-            Files.copy(localSource(value), target, StandardCopyOption.REPLACE_EXISTING);
+            copyOrLink(localSource(value), target, uri.getExecutable());
         }
         if (uri.getExecutable()) {
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         } else if (uri.getExtract() && isArchive(name)) {
             extract(target);
         }
+    }
+
+    /**
+     * A hard link where possible, so fetching a large executor jar costs nothing; a copy when the
+     * file must become executable (chmod would change the original) or links are impossible.
+     */
+    private static void copyOrLink(Path source, Path target, boolean executable) throws IOException {
+        Files.deleteIfExists(target);
+        if (!executable) {
+            try {
+                Files.createLink(target, source);
+                return;
+            } catch (IOException | UnsupportedOperationException e) {
+                // another file system, or links not allowed: copy instead
+            }
+        }
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path localSource(String value) throws IOException {

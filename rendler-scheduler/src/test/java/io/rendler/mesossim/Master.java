@@ -101,6 +101,7 @@ final class Master {
 
     /** The connection of {@code stream} is gone. Only the framework's current stream matters. */
     private void streamClosed(EventStream stream) {
+        if (cluster.isClosed()) return;
         synchronized (cluster.lock) {
             for (FrameworkRecord framework : frameworks.values()) {
                 if (framework.stream == stream) {

@@ -38,6 +38,7 @@ public final class MesosSimulator implements AutoCloseable {
     private final RawHttpServer masterServer;
     private final RawHttpServer agentServer;
     private final java.util.concurrent.ScheduledFuture<?> allocator;
+    private final Thread killExecutorsOnExit;
 
     private MesosSimulator(SimConfig config) throws IOException {
         cluster = new Cluster(config);
@@ -53,6 +54,9 @@ public final class MesosSimulator implements AutoCloseable {
         masterServer = master;
         cluster.ports(masterServer.port(), agentServer.port());
         allocator = cluster.every(config.allocationInterval(), cluster.master::allocate);
+        // Child processes outlive a JVM that dies without close(); this hook prevents that.
+        killExecutorsOnExit = new Thread(cluster.agent::killAll, "mesossim-kill-executors");
+        Runtime.getRuntime().addShutdownHook(killExecutorsOnExit);
     }
 
     public static Builder builder() {
@@ -253,11 +257,16 @@ public final class MesosSimulator implements AutoCloseable {
      */
     @Override
     public void close() {
-        allocator.cancel(false);
-        masterServer.close();
-        agentServer.close();
+        if (allocator != null) allocator.cancel(false);
+        try {
+            Runtime.getRuntime().removeShutdownHook(killExecutorsOnExit);
+        } catch (IllegalStateException alreadyExiting) {
+            // the hook is running or has run
+        }
         cluster.agent.killAll();
         cluster.close();
+        masterServer.close();
+        agentServer.close();
         if (cluster.config.deleteWorkDirOnClose() && !Boolean.getBoolean("mesossim.keepWorkDir")) {
             deleteRecursively(cluster.config.workDir());
         }
