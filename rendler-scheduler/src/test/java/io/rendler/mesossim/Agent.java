@@ -47,6 +47,8 @@ final class Agent {
     private final List<ExecutorRun> liveRuns = new ArrayList<>();
     private final List<ExecutorRun> finishedRuns = new ArrayList<>();
     private final Map<TaskKey, UpdateStream> updateStreams = new LinkedHashMap<>();
+    /** Uuids the scheduler acknowledged; an executor resending one (e.g. on resubscribe) is ignored. */
+    private final Map<TaskKey, java.util.Set<ByteString>> acknowledgedUuids = new LinkedHashMap<>();
 
     Agent(Cluster cluster) {
         this.cluster = cluster;
@@ -248,6 +250,7 @@ final class Agent {
     // ---- the status update manager -----------------------------------------------------------
 
     private void enqueue(TaskKey key, TaskStatus status, SimTask task) {
+        if (acknowledgedUuids.getOrDefault(key, java.util.Set.of()).contains(status.getUuid())) return;
         UpdateStream stream = updateStreams.computeIfAbsent(key, k -> new UpdateStream());
         if (stream.pending.stream().anyMatch(s -> s.getUuid().equals(status.getUuid()))) return; // a retry
         if (task != null) {
@@ -305,6 +308,7 @@ final class Agent {
             return;
         }
         TaskStatus acked = stream.pending.removeFirst();
+        acknowledgedUuids.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(uuid);
         if (stream.retry != null) stream.retry.cancel(false);
         SimTask task = taskOf(key);
         ExecutorRun run = task == null ? null : liveRun(frameworkId, task.executorId()).orElse(null);

@@ -50,7 +50,12 @@ record HttpRequest(String method, String target, List<Header> headers, byte[] bo
         if (head.header("Transfer-Encoding").map(v -> v.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false)) {
             body = readChunkedBody(in);
         } else {
-            int length = head.header("Content-Length").map(Integer::parseInt).orElse(0);
+            int length;
+            try {
+                length = head.header("Content-Length").map(v -> Integer.parseInt(v.trim())).orElse(0);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad Content-Length", e);
+            }
             if (length < 0 || length > MAX_BODY) throw new IOException("bad Content-Length " + length);
             body = in.readNBytes(length);
             if (body.length != length) throw new IOException("connection closed inside a request body");
@@ -64,7 +69,12 @@ record HttpRequest(String method, String target, List<Header> headers, byte[] bo
             String sizeLine = readLine(in);
             if (sizeLine == null) throw new IOException("connection closed inside a chunked body");
             int semicolon = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            int size;
+            try {
+                size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size line: " + sizeLine, e);
+            }
             if (size == 0) {
                 for (String trailer = readLine(in); trailer != null && !trailer.isEmpty(); trailer = readLine(in)) {
                     // trailers are ignored
