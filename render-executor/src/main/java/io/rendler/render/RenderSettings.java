@@ -1,0 +1,45 @@
+package io.rendler.render;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one {@link RenderHandler} is set up. Everything about a single page (timeout, viewport,
+ * User-Agent) comes with each task in its {@link io.rendler.common.PageLimits} instead.
+ *
+ * @param screenshotDir     where PNGs are written, created if missing
+ * @param parallelism       pages rendered at once; each one has its own browser
+ * @param chromium          the Chromium or Chrome binary to use; empty means {@link BrowserLocator} finds one
+ * @param extraChromiumArgs appended to the browser's command line. Tests pass a host-resolver rule here
+ *                          so Chromium cannot reach the internet; never do that for real crawls
+ */
+public record RenderSettings(Path screenshotDir, int parallelism, Optional<Path> chromium, List<String> extraChromiumArgs) {
+
+    public static final int DEFAULT_PARALLELISM = 2;
+
+    public RenderSettings {
+        Objects.requireNonNull(screenshotDir, "screenshotDir");
+        Objects.requireNonNull(chromium, "chromium");
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        extraChromiumArgs = extraChromiumArgs == null ? List.of() : List.copyOf(extraChromiumArgs);
+    }
+
+    /** Two pages at a time, a Chromium found by {@link BrowserLocator}, no extra arguments. */
+    public static RenderSettings defaults(Path screenshotDir) {
+        return new RenderSettings(screenshotDir, DEFAULT_PARALLELISM, Optional.empty(), List.of());
+    }
+
+    public RenderSettings withParallelism(int pages) {
+        return new RenderSettings(screenshotDir, pages, chromium, extraChromiumArgs);
+    }
+
+    public RenderSettings withChromium(Path executable) {
+        return new RenderSettings(screenshotDir, parallelism, Optional.of(executable), extraChromiumArgs);
+    }
+
+    public RenderSettings withExtraChromiumArgs(List<String> args) {
+        return new RenderSettings(screenshotDir, parallelism, chromium, args);
+    }
+}
