@@ -137,6 +137,9 @@ class SchedulerProtocolTest {
         try (TestScheduler scheduler = TestScheduler.subscribe(sim, TestScheduler.framework("ordered", 0))) {
             scheduler.launch(scheduler.awaitOffer(0), scheduler.fakeExecutorTask("one", "fake-exec-o", "finish"));
             TaskStatus running = scheduler.awaitUpdate("one", TaskState.TASK_RUNNING, 0);
+            Offer withExecutor = scheduler.awaitOffer(3);
+            assertEquals(List.of("fake-exec-o"), withExecutor.getExecutorIdsList().stream().map(e -> e.getValue()).toList(),
+                    "offers name the framework's running executors (README surprise 8)");
             sim.await(TestScheduler.WAIT, "the executor's FINISHED", () -> sim.taskState("one").orElse(null) == TaskState.TASK_FINISHED);
             assertTrue(scheduler.stream.records().stream().noneMatch(Events.update("one", TaskState.TASK_FINISHED)),
                     "FINISHED waits behind the unacknowledged RUNNING");
