@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Rendler benchmark: Rendler vs Crawlee (crawl + render) and vs wget (crawl only) on the
+# PostgreSQL manual served by a private nginx on 127.0.0.1. See bench/README.md.
+#
+#   bench/run.sh [--runs N] [--only rendler|crawlee|wget]... [--scale] [--no-build]
+#
+#   --runs N     rounds, each running every tool once, interleaved (default 3)
+#   --only T     run only tool T (repeatable); the summary then lists only those
+#   --scale      afterwards, also the scale run (bench/scale.sh: openjdk-17-doc, crawl-only)
+#   --no-build   do not rebuild Rendler even if its sources are newer than the jar
+#
+# Installs what is missing (apt: nginx postgresql-doc-15 wget chromium; npm: crawlee into
+# bench/.tools/crawlee), builds Rendler when needed, runs everything, and writes
+# bench/results/latest.md plus raw JSON under bench/results/raw/. Everything it starts is
+# stopped on exit.
+set -euo pipefail
+
+bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+repo="$(dirname "$bench")"
+runs=3
+scale=0
+build=1
+only=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --runs=*) runs="${1#*=}"; shift ;;
+    --only) only+=("$2"); shift 2 ;;
+    --only=*) only+=("${1#*=}"); shift ;;
+    --scale) scale=1; shift ;;
+    --no-build) build=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+want() { # want TOOL: is TOOL selected?
+  [ ${#only[@]} -eq 0 ] && return 0
+  local t; for t in "${only[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1
+}
+
+say() { echo "[bench] $*" >&2; }
+
+# ---- cleanup: stop whatever this script started -------------------------------------------
+child=""
+cleanup() {
+  local rc=$?
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+    kill -TERM "$child" 2>/dev/null || true      # harness.py stops its samplers and nginx
+    for _ in $(seq 1 40); do kill -0 "$child" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$child" 2>/dev/null || true
+  fi
+  # Last resort: any process still carrying this run's marker in its environment (Chromium,
+  # node, java, nginx started below) is ours; end it by pid.
+  local pids=() p
+  for p in /proc/[0-9]*; do
+    p="${p#/proc/}"
+    [ "$p" = "$$" ] && continue
+    if grep -qxzF "RENDLER_BENCH_RUN=$marker" "/proc/$p/environ" 2>/dev/null; then
+      pids+=("$p")
+    fi
+  done
+  if [ ${#pids[@]} -gt 0 ]; then
+    say "killing ${#pids[@]} leftover process(es): ${pids[*]}"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    sleep 1
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+  fi
+  exit "$rc"
+}
+marker="$$-$(date +%s%N)"
+export RENDLER_BENCH_RUN="$marker"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- installs ---------------------------------------------------------------------------------
+apt_updated=0
+need_pkg() { # need_pkg PKG...: apt-get install the ones not installed
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ $apt_updated -eq 0 ]; then $sudo apt-get update -qq; apt_updated=1; fi
+  say "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_pkg nginx postgresql-doc-15 python3 time
+want wget && need_pkg wget
+if want rendler || want crawlee; then need_pkg chromium; fi
+if want crawlee; then
+  command -v node >/dev/null || need_pkg nodejs
+  command -v npm >/dev/null || need_pkg npm
+fi
+# nginx's package starts a system-wide server on port 80; ours runs separately on its own port.
+
+if want crawlee; then
+  tools="$bench/.tools/crawlee"
+  mkdir -p "$tools"
+  cp "$bench/crawlee/crawl.mjs" "$tools/crawl.mjs"
+  if ! cmp -s "$bench/crawlee/package.json" "$tools/package.json" \
+     || ! cmp -s "$bench/crawlee/package-lock.json" "$tools/package-lock.json" \
+     || [ ! -d "$tools/node_modules/crawlee" ]; then
+    say "npm ci crawlee into $tools"
+    cp "$bench/crawlee/package.json" "$bench/crawlee/package-lock.json" "$tools/"
+    (cd "$tools" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+if want rendler; then
+  jar="$repo/rendler-scheduler/target/rendler.jar"
+  if [ $build -eq 1 ]; then
+    stale=0
+    if [ ! -f "$jar" ]; then
+      stale=1
+    elif [ -n "$(find "$repo" -path "$repo/bench" -prune -o \( -name '*.java' -o -name pom.xml \) \
+                 -newer "$jar" -print -quit 2>/dev/null)" ]; then
+      stale=1
+    fi
+    if [ $stale -eq 1 ]; then
+      say "building Rendler (mvn -q -DskipTests package)"
+      (cd "$repo" && mvn -q -DskipTests package) || say "Rendler build FAILED; its runs will fail too"
+    fi
+  fi
+fi
+
+# ---- run ----------------------------------------------------------------------------------------
+args=(--runs "$runs")
+for t in "${only[@]}"; do args+=(--only "$t"); done
+set +e
+python3 "$bench/harness.py" "${args[@]}" &
+child=$!
+wait "$child"
+rc=$?
+child=""
+set -e
+
+if [ $scale -eq 1 ]; then
+  "$bench/scale.sh" || rc=1
+fi
+exit $rc
