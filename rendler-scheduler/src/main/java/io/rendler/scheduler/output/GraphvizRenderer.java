@@ -2,6 +2,7 @@ package io.rendler.scheduler.output;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Draws {@code rendler.dot} into {@code graph.svg} with Graphviz when it is installed. Drawing is a
@@ -18,11 +21,13 @@ import java.util.concurrent.TimeUnit;
  * too long, a crash) becomes a note in the {@link Result}, never an exception.
  *
  * <p>Engine choice, measured with Graphviz 2.43 on a 2-core machine: {@code dot} gives the
- * readable layered picture but its crossing minimisation explodes on link-dense graphs (a random
- * graph of 100 pages and 1,000 links did not finish in a minute), so it only gets small graphs and
- * half the time budget, with {@code sfdp} as the fallback. {@code sfdp} lays out 3,000 pages and
- * 60,000 links in about 3 s, but the SVG is then over 20 MB of thumbnails no one can read, so
- * bigger graphs are not drawn at all.
+ * readable layered picture but slows down sharply with links. A site-like graph (every page links
+ * a ten-page navigation bar) of 100 pages and 1,000 links takes 23 s, and 300 pages and 3,000 links
+ * does not finish in 100 s. With its iteration limits turned down (the {@code DOT_LIMITS} below) the
+ * same graphs take 2 s and 10 s. So {@code dot} only gets smaller graphs, with those limits above
+ * {@code DOT_PLAIN_MAX_LINKS}, and half the time budget, with {@code sfdp} as the fallback.
+ * {@code sfdp} lays out 3,000 pages and 60,000 links in about 3 s, but the SVG is then over 20 MB of
+ * thumbnails no one can read, so bigger graphs are not drawn at all.
  */
 public final class GraphvizRenderer {
 
@@ -31,17 +36,33 @@ public final class GraphvizRenderer {
 
     static final int DOT_MAX_PAGES = 300;
     static final int DOT_MAX_LINKS = 3_000;
+    /** Up to here {@code dot} runs with its defaults; the 43-page, 420-link demo site takes about 1 s. */
+    static final int DOT_PLAIN_MAX_LINKS = 500;
+    private static final List<String> DOT_LIMITS = List.of("-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.2");
     static final int MAX_PAGES = 2_000;
     static final int MAX_LINKS = 40_000;
 
     private static final String NOT_FOUND =
             "Graphviz `dot` not found; install graphviz to get graph.svg — rendler.dot is written anyway";
 
+    private static final Pattern SVG_SIZE = Pattern.compile("<svg\\s+width=\"([0-9.]+)pt\"\\s+height=\"([0-9.]+)pt\"");
+
     private final Path dot;
     private final Duration timeout;
 
-    /** What happened: {@code svg} is the file drawn, or null; {@code note} says what or why not. */
-    public record Result(Path svg, String note) {
+    /**
+     * What happened.
+     *
+     * @param svg          the file drawn, or null
+     * @param widthPoints  the drawing's natural width in points, 0 when unknown or not drawn
+     * @param heightPoints the drawing's natural height in points, 0 when unknown or not drawn
+     * @param note         one line saying what was drawn, or why not
+     */
+    public record Result(Path svg, double widthPoints, double heightPoints, String note) {
+        public static Result notDrawn(String note) {
+            return new Result(null, 0, 0, note);
+        }
+
         public boolean produced() {
             return svg != null;
         }
@@ -87,9 +108,9 @@ public final class GraphvizRenderer {
      * {@code outputDir} so the thumbnails' relative paths resolve. The sizes pick the engine.
      */
     public Result render(Path outputDir, int pages, int links) {
-        if (dot == null) return new Result(null, NOT_FOUND);
+        if (dot == null) return Result.notDrawn(NOT_FOUND);
         if (pages > MAX_PAGES || links > MAX_LINKS) {
-            return new Result(null, String.format(Locale.ROOT,
+            return Result.notDrawn(String.format(Locale.ROOT,
                     "graph.svg not drawn: %d pages and %d links are past the %d/%d limit for a readable "
                             + "picture; try `sfdp -Tsvg rendler.dot -o graph.svg` in %s yourself",
                     pages, links, MAX_PAGES, MAX_LINKS, outputDir));
@@ -97,7 +118,8 @@ public final class GraphvizRenderer {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> failures = new ArrayList<>();
         if (pages <= DOT_MAX_PAGES && links <= DOT_MAX_LINKS) {
-            Result drawn = attempt(outputDir, "dot", List.of(), timeout.dividedBy(2), failures);
+            List<String> limits = links <= DOT_PLAIN_MAX_LINKS ? List.of() : DOT_LIMITS;
+            Result drawn = attempt(outputDir, "dot", limits, timeout.dividedBy(2), failures);
             if (drawn != null) return drawn;
         }
         Duration left = Duration.ofNanos(deadline - System.nanoTime());
@@ -105,7 +127,7 @@ public final class GraphvizRenderer {
             Result drawn = attempt(outputDir, "sfdp", List.of("-Goverlap=prism"), left, failures);
             if (drawn != null) return drawn;
         }
-        return new Result(null, "graph.svg not drawn: " + String.join("; ", failures)
+        return Result.notDrawn("graph.svg not drawn: " + String.join("; ", failures)
                 + " — rendler.dot is written anyway");
     }
 
@@ -136,8 +158,10 @@ public final class GraphvizRenderer {
                 failures.add(engine + " failed (exit " + process.exitValue() + ")" + firstErrorLine(errors));
                 return null;
             }
+            double[] size = svgSize(partial);
             AtomicFiles.moveIntoPlace(partial, target);
-            return new Result(target, "graph.svg drawn by " + engine + " in " + seconds(Duration.ofNanos(System.nanoTime() - started)));
+            return new Result(target, size[0], size[1],
+                    "graph.svg drawn by " + engine + " in " + seconds(Duration.ofNanos(System.nanoTime() - started)));
         } catch (IOException e) {
             failures.add(engine + " could not run: " + e.getMessage());
             return null;
@@ -158,6 +182,20 @@ public final class GraphvizRenderer {
             deleteQuietly(partial);
             if (errors != null) deleteQuietly(errors);
         }
+    }
+
+    /** Width and height in points from the {@code <svg width="..pt" height="..pt"} Graphviz writes; zeros if absent. */
+    static double[] svgSize(Path svg) {
+        byte[] head = new byte[4096];
+        int length;
+        try (InputStream in = Files.newInputStream(svg)) {
+            length = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return new double[] {0, 0};
+        }
+        Matcher size = SVG_SIZE.matcher(new String(head, 0, length, StandardCharsets.UTF_8));
+        if (!size.find()) return new double[] {0, 0};
+        return new double[] {Double.parseDouble(size.group(1)), Double.parseDouble(size.group(2))};
     }
 
     private static String firstErrorLine(Path errors) {

@@ -42,9 +42,8 @@ public final class HtmlReport {
             .summary dd { margin: 0; font-size: 20px; font-weight: 600; }
             .note { color: var(--muted); }
             code { background: #edf2f7; padding: 1px 5px; border-radius: 4px; }
-            .graph { display: block; width: 100%; max-height: 80vh; overflow: auto; background: #fff;
+            .graph { display: block; width: 100%; height: 70vh; max-height: 85vh; background: #fff;
                      border: 1px solid var(--line); border-radius: 6px; }
-            .graph object { display: block; min-width: 100%; }
             .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 16px; }
             figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
             figure img { display: block; width: 100%; height: auto; aspect-ratio: 1280 / 800; object-fit: cover;
@@ -127,12 +126,17 @@ public final class HtmlReport {
         out.write("<section id=\"graph\">\n<h2>Link graph</h2>\n");
         if (graph.produced()) {
             // <object>, not <img>: an SVG shown as an image may not load its thumbnails or follow links.
-            out.write("<div class=\"graph\"><object data=\"" + GraphvizRenderer.SVG_FILE
-                    + "\" type=\"image/svg+xml\"><a href=\"" + GraphvizRenderer.SVG_FILE + "\">"
-                    + GraphvizRenderer.SVG_FILE + "</a></object></div>\n<p class=\"note\">");
+            // Browsers scale the SVG to fit the box, so the box gets the drawing's shape: an overview.
+            String shape = graph.widthPoints() > 0 && graph.heightPoints() > 0
+                    ? String.format(Locale.ROOT, " style=\"height: auto; aspect-ratio: %.0f / %.0f\"",
+                            graph.widthPoints(), graph.heightPoints())
+                    : "";
+            out.write("<object class=\"graph\" data=\"" + GraphvizRenderer.SVG_FILE + "\" type=\"image/svg+xml\""
+                    + shape + "><a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
+                    + "</a></object>\n<p class=\"note\">");
             text(graph.note(), out);
             out.write(". Open <a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
-                    + "</a> on its own to zoom; click a page to visit it.</p>\n");
+                    + "</a> on its own to zoom in; click a page to visit it.</p>\n");
         } else {
             out.write("<p class=\"note\">");
             text(graph.note(), out);

@@ -89,6 +89,21 @@ class DotWriterTest {
     }
 
     @Test
+    void onlyLinksToDeeperPagesShapeTheLayers() throws IOException {
+        PageRecord home = Pages.rendered("http://example.org/", 0, null);
+        PageRecord child = Pages.rendered("http://example.org/a", 1, null);
+        PageRecord sibling = Pages.rendered("http://example.org/b", 1, null);
+        String dot = dotText(new GraphSnapshot(List.of(home, child, sibling), List.of(
+                new Link(home.url(), child.url()), new Link(child.url(), home.url()),
+                new Link(child.url(), sibling.url()), new Link(child.url(), child.url()))));
+        assertTrue(dot.contains("  \"http://example.org/\" -> \"http://example.org/a\";\n"), dot);
+        String loose = " [constraint=\"false\", color=\"#a0aec060\"];\n";
+        assertTrue(dot.contains("  \"http://example.org/a\" -> \"http://example.org/\"" + loose), dot);
+        assertTrue(dot.contains("  \"http://example.org/a\" -> \"http://example.org/b\"" + loose), dot);
+        assertTrue(dot.contains("  \"http://example.org/a\" -> \"http://example.org/a\"" + loose), dot);
+    }
+
+    @Test
     void onlyPagesWithAScreenshotGetAnImageAndTheBigSize() throws IOException {
         PageRecord shot = Pages.rendered("http://example.org/a", 0, "example.org_a-0123456789ab.png");
         PageRecord none = Pages.withStatus("http://example.org/b", PageStatus.CRAWL_FAILED);

@@ -94,6 +94,8 @@ class GraphvizRendererTest {
         String svg = Files.readString(result.svg());
         assertTrue(svg.contains("<svg"), "an SVG");
         assertTrue(svg.contains("xlink:href=\"screenshots/shot.png\""), "the thumbnail is referenced relatively");
+        assertTrue(result.widthPoints() > 100 && result.heightPoints() > 100,
+                result.widthPoints() + " x " + result.heightPoints());
         assertNoLeftovers();
     }
 
@@ -106,6 +108,17 @@ class GraphvizRendererTest {
                 .render(dir, snapshot.pages().size(), snapshot.links().size());
         assertTrue(result.produced(), result.note());
         assertTrue(result.note().startsWith("graph.svg drawn by sfdp in "), result.note());
+    }
+
+    @Test
+    void theSvgSizeIsReadFromItsRootElement() throws IOException {
+        Path svg = dir.resolve("x.svg");
+        Files.writeString(svg, "<?xml version=\"1.0\"?>\n<!-- Title -->\n<svg width=\"1234.5pt\" height=\"67pt\"\n viewBox=\"0 0 1 1\">");
+        double[] size = GraphvizRenderer.svgSize(svg);
+        assertEquals(1234.5, size[0]);
+        assertEquals(67, size[1]);
+        Files.writeString(svg, "<svg viewBox=\"0 0 1 1\">");
+        assertEquals(0, GraphvizRenderer.svgSize(svg)[0]);
     }
 
     private Path fakeDot(String script) throws IOException {

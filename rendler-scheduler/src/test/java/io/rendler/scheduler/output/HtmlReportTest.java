@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 
 class HtmlReportTest {
 
-    private static final GraphvizRenderer.Result NOT_DRAWN = new GraphvizRenderer.Result(null,
+    private static final GraphvizRenderer.Result NOT_DRAWN = GraphvizRenderer.Result.notDrawn(
             "Graphviz `dot` not found; install graphviz to get graph.svg — rendler.dot is written anyway");
     private static final GraphvizRenderer.Result DRAWN = new GraphvizRenderer.Result(
-            Path.of("out", GraphvizRenderer.SVG_FILE), "graph.svg drawn by dot in 0.3 s");
+            Path.of("out", GraphvizRenderer.SVG_FILE), 1600, 900.5, "graph.svg drawn by dot in 0.3 s");
 
     private static String report(GraphSnapshot snapshot, RunSummary summary, GraphvizRenderer.Result graph)
             throws IOException {
@@ -104,6 +104,7 @@ class HtmlReportTest {
         assertNotNull(object);
         assertEquals("graph.svg", object.attr("data"));
         assertEquals("image/svg+xml", object.attr("type"));
+        assertEquals("height: auto; aspect-ratio: 1600 / 901", object.attr("style"), "the box has the drawing's shape");
 
         Document notDrawn = Jsoup.parse(report(snapshot, summary, NOT_DRAWN));
         assertNull(notDrawn.selectFirst("#graph object"));

@@ -77,7 +77,9 @@ class OutputWriterTest {
                 .write(temp, snapshot, Pages.summary("http://example.org/", snapshot));
         assertEquals(List.of(temp.resolve("rendler.dot"), temp.resolve("graph.svg"), temp.resolve("report.html"),
                 temp.resolve("pages.json")), written.files());
-        assertTrue(Files.readString(temp.resolve("report.html")).contains("<object data=\"graph.svg\""));
+        var object = org.jsoup.Jsoup.parse(Files.readString(temp.resolve("report.html"))).selectFirst("#graph object");
+        assertEquals("graph.svg", object.attr("data"));
+        assertTrue(object.attr("style").contains("aspect-ratio"), object.attr("style"));
     }
 
     @Test
