@@ -21,7 +21,7 @@ public final class ProgressReporter implements AutoCloseable {
 
     private final PrintStream out;
     private final Mode mode;
-    private final long startNanos = System.nanoTime();
+    private long startNanos = System.nanoTime();
     private volatile boolean running = true;
     private Thread thread;
     private CrawlCoordinator coordinator;
@@ -40,6 +40,7 @@ public final class ProgressReporter implements AutoCloseable {
 
     public void start(CrawlCoordinator coordinator) {
         this.coordinator = coordinator;
+        startNanos = System.nanoTime();
         if (mode == Mode.QUIET) return;
         thread = new Thread(this::loop, "progress");
         thread.setDaemon(true);

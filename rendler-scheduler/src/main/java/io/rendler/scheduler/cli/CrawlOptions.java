@@ -1,0 +1,140 @@
+package io.rendler.scheduler.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options shared by {@code rendler URL} and {@code rendler demo}. Defaults suit a first run. */
+final class CrawlOptions {
+
+    // --- What to crawl ---
+    @Option(names = "--max-pages", paramLabel = "N", defaultValue = "100", order = 10,
+            description = "Stop admitting new pages after N pages (the start page counts). Default: ${DEFAULT-VALUE}.")
+    int maxPages;
+
+    @Option(names = "--max-depth", paramLabel = "N", defaultValue = "5", order = 11,
+            description = "Follow links at most N clicks away from the start page. Default: ${DEFAULT-VALUE}.")
+    int maxDepth;
+
+    @Option(names = "--same-host", negatable = true, defaultValue = "true", fallbackValue = "true", order = 12,
+            description = "Only follow links to the start URL's host and port (on by default; --no-same-host follows any host,"
+                    + " so keep --max-pages small).")
+    boolean sameHost;
+
+    @Option(names = "--allow-domain", paramLabel = "DOMAIN", order = 13,
+            description = "Follow links to DOMAIN and its subdomains instead of only the start host. Repeatable.")
+    List<String> allowDomains = new ArrayList<>();
+
+    @Option(names = "--allow-prefix", paramLabel = "URL", order = 14,
+            description = "Follow only links that start with URL, e.g. https://example.org/docs/. Repeatable.")
+    List<String> allowPrefixes = new ArrayList<>();
+
+    @Option(names = "--no-render", order = 15,
+            description = "Crawl and draw the graph without screenshots (no Chromium needed, much faster).")
+    boolean noRender;
+
+    // --- Output ---
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "rendler-out", order = 20,
+            description = "Write rendler.dot, screenshots/, graph.svg, report.html and pages.json here. Default: ${DEFAULT-VALUE}.")
+    Path output;
+
+    @Option(names = {"-q", "--quiet"}, order = 21, description = "Print only the summary line and errors.")
+    boolean quiet;
+
+    // --- Pages and browsers ---
+    @Option(names = "--crawl-concurrency", paramLabel = "N", defaultValue = "8", order = 30,
+            description = "Pages fetched at once. Default: ${DEFAULT-VALUE}.")
+    int crawlConcurrency;
+
+    @Option(names = "--render-concurrency", paramLabel = "N", defaultValue = "2", order = 31,
+            description = "Pages rendered at once, each in its own headless Chromium that is reused from page to page."
+                    + " Rendering is CPU-bound: about one per core is right. Default: ${DEFAULT-VALUE}.")
+    int renderConcurrency;
+
+    @Option(names = "--viewport", paramLabel = "WxH", defaultValue = "1280x800", order = 32,
+            converter = Converters.ViewportConverter.class,
+            description = "Screenshot size in CSS pixels. Default: ${DEFAULT-VALUE}.")
+    Converters.Viewport viewport;
+
+    @Option(names = "--page-timeout", paramLabel = "DURATION", defaultValue = "15s", order = 33,
+            converter = Converters.DurationConverter.class,
+            description = "Give up on one fetch or one render after this long, however slowly the server trickles."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration pageTimeout;
+
+    @Option(names = "--max-page-size", paramLabel = "SIZE", defaultValue = "10MB", order = 34,
+            converter = Converters.SizeConverter.class,
+            description = "Read at most this much of a page; longer pages are cut and marked truncated. Default: ${DEFAULT-VALUE}.")
+    long maxPageSize;
+
+    @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10", order = 35,
+            description = "Follow at most N redirects per page; more is reported as a redirect loop. Default: ${DEFAULT-VALUE}.")
+    int maxRedirects;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", order = 36,
+            description = "Attempts per task when an executor crashes or a result is lost. Default: ${DEFAULT-VALUE}.")
+    int maxAttempts;
+
+    @Option(names = "--chromium", paramLabel = "PATH", order = 37,
+            description = "The Chromium or Chrome binary to render with. Default: a system Chromium"
+                    + " (/usr/bin/chromium and friends, or $RENDLER_CHROMIUM), else Playwright's own browser.")
+    Path chromium;
+
+    @Option(names = "--chromium-arg", paramLabel = "ARG", order = 38, hidden = true,
+            description = "An extra Chromium command-line flag. Repeatable. For tests and debugging.")
+    List<String> chromiumArgs = new ArrayList<>();
+
+    @Option(names = "--user-agent", paramLabel = "UA", order = 39,
+            description = "The User-Agent header. Default: a Rendler agent string.")
+    String userAgent;
+
+    // --- Stopping ---
+    @Option(names = "--time-limit", paramLabel = "DURATION", order = 40, converter = Converters.DurationConverter.class,
+            description = "Stop launching new work after this long, then finish up as for Ctrl-C.")
+    Duration timeLimit;
+
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "10s", order = 41,
+            converter = Converters.DurationConverter.class,
+            description = "After Ctrl-C or a time limit, wait this long for tasks in flight before writing the outputs."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration grace;
+
+    // --- Cluster ---
+    @Option(names = "--master", paramLabel = "local|HOST:PORT", defaultValue = "local", order = 50,
+            description = "Where tasks run. 'local' (default) runs both executors inside this process."
+                    + " HOST:PORT registers with that Mesos master as a framework through the v1 HTTP API.")
+    String master;
+
+    @Option(names = "--principal", paramLabel = "NAME", order = 51,
+            description = "Mesos only: the principal for HTTP Basic authentication and FrameworkInfo.principal.")
+    String principal;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", order = 52,
+            description = "Mesos only: a file holding the secret for --principal.")
+    Path secretFile;
+
+    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "*", order = 53,
+            description = "Mesos only: the role to receive offers for. Default: ${DEFAULT-VALUE}.")
+    String role;
+
+    @Option(names = "--mesos-user", paramLabel = "USER", order = 54,
+            description = "Mesos only: the user tasks run as (FrameworkInfo.user). Default: the current user.")
+    String mesosUser;
+
+    @Option(names = "--failover-timeout", paramLabel = "DURATION", defaultValue = "5m", order = 55,
+            converter = Converters.DurationConverter.class,
+            description = "Mesos only: how long the master keeps our tasks running while this scheduler is"
+                    + " disconnected. Default: ${DEFAULT-VALUE}.")
+    Duration failoverTimeout;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST", order = 56,
+            description = "Mesos only: the address agents use to reach this scheduler's file server (executor jars,"
+                    + " screenshot uploads). Default: the address this machine uses to reach the master.")
+    String advertiseHost;
+
+    @Option(names = "--executor-jars", paramLabel = "DIR", order = 57,
+            description = "Mesos only: where crawl-executor.jar and render-executor.jar are. Default: next to rendler.jar.")
+    Path executorJars;
+}

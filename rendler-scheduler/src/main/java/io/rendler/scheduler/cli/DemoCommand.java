@@ -1,0 +1,53 @@
+package io.rendler.scheduler.cli;
+
+import io.rendler.scheduler.demo.DemoSite;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Serves the bundled sample site on 127.0.0.1 and crawls it: 30-odd interlinked pages with images, CSS, "
+                    + "a few broken links and a link cycle. Needs no network, so it is the way to try Rendler in a "
+                    + "workshop or on an offline machine. Takes every option 'rendler URL' takes.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  rendler demo                      crawl and render the sample site into rendler-out/",
+            "  rendler demo --serve              only serve the site, to crawl it from elsewhere",
+            "",
+            ExitCode.HELP_SECTION
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    CrawlOptions options;
+
+    @Option(names = "--serve", order = 1, description = "Serve the sample site and print its URL until Ctrl-C, without crawling.")
+    boolean serveOnly;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", order = 2,
+            description = "Port for the sample site. Default: any free port.")
+    int port;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        try (DemoSite site = DemoSite.start(port)) {
+            if (serveOnly) {
+                System.out.println("rendler: serving the sample site at " + site.baseUrl() + " (Ctrl-C to stop)");
+                Thread.currentThread().join();
+                return ExitCode.OK;
+            }
+            System.err.println("rendler: serving the sample site at " + site.baseUrl());
+            return new CrawlLauncher(options, System.out, System.err).run(site.baseUrl());
+        }
+    }
+}

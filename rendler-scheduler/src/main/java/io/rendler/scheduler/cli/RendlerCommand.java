@@ -1,0 +1,91 @@
+package io.rendler.scheduler.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "rendler",
+        mixinStandardHelpOptions = true,
+        versionProvider = RendlerCommand.Version.class,
+        subcommands = {DemoCommand.class},
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        customSynopsis = {"@|bold rendler|@ [OPTIONS] URL", "@|bold rendler demo|@ [OPTIONS]", ""},
+        description = {
+            "Crawls a web site breadth-first from URL, screenshots every page with headless Chromium, and draws the link graph.",
+            "",
+            "Each page gets a crawl task (fetch it, extract its links) and a render task (take a PNG screenshot). "
+                    + "The scheduler turns new links into new tasks until the limits stop it, then writes rendler.dot "
+                    + "(Graphviz, one node per page showing its screenshot), screenshots/, graph.svg (when Graphviz is "
+                    + "installed), report.html and pages.json into --output.",
+            "",
+            "By default everything runs on this machine. With --master HOST:PORT the same crawl runs on an Apache Mesos "
+                    + "cluster: rendler registers as a framework and the agents run the crawl and render executors.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  rendler demo                                   crawl the bundled sample site (no network needed)",
+            "  rendler https://example.org/                   crawl and render up to 100 pages",
+            "  rendler --max-pages 20 --viewport 800x600 https://example.org/",
+            "  rendler --no-render --max-pages 5000 https://example.org/docs/",
+            "  rendler --master 192.168.56.10:5050 https://example.org/",
+            "",
+            ExitCode.HELP_SECTION
+        })
+public final class RendlerCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "URL", description = "The http or https URL to start from.")
+    String url;
+
+    @Mixin
+    CrawlOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (url == null) {
+            spec.commandLine().getErr().println("rendler: missing URL. Try 'rendler demo', or 'rendler --help' for usage.");
+            return ExitCode.USAGE;
+        }
+        CrawlLauncher launcher = new CrawlLauncher(options, System.out, System.err);
+        return launcher.parseStartUrl(url).map(launcher::run).orElse(ExitCode.USAGE);
+    }
+
+    public static void main(String[] args) {
+        // Libraries log through java.util.logging; a user wants our progress lines, not their INFO chatter.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests run it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RendlerCommand());
+        cli.setParameterExceptionHandler((ex, params) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("rendler: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("rendler: internal error: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return ExitCode.INTERNAL_ERROR;
+        });
+        return cli;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = RendlerCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"rendler " + (version == null ? "development build" : version)};
+        }
+    }
+}
