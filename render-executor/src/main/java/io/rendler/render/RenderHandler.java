@@ -112,9 +112,8 @@ public final class RenderHandler implements TaskHandler {
         if (problem != null) return RenderResult.failure(taskId, request.url(), problem, 0);
 
         byte[] png;
-        long started;
         RenderSlot slot = borrowSlot();
-        started = System.nanoTime(); // waiting for a slot is queueing, not rendering
+        long started = System.nanoTime(); // waiting for a slot is queueing, not rendering
         try {
             png = slot.capture(request.url(), request.limits());
         } catch (RenderFailedException e) {

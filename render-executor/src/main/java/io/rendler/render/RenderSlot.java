@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  * that is reused from task to task. Only one thread uses a slot at a time (the handler lends slots
  * out from a queue), which is what Playwright's threading rules ask for.
  *
- * <p>Why a browser per slot rather than one browser shared over CDP: a Playwright connection made
- * with {@code connectOverCDP} auto-attaches to every page in the browser, so each slot also
- * instruments the other slots' pages. Measured with two slots, that cost about 40% more CPU per page
- * and gave no speed-up over one slot, while two browsers gave about 1.4 times the throughput.
+ * <p>Why a browser per slot rather than one browser shared by Playwright instances over CDP: a
+ * {@code connectOverCDP} connection auto-attaches to every page in the browser and adopts the other
+ * connections' pages into its default context, so each slot also instruments every other slot's
+ * pages. Measured with two slots on a 2-core machine, sharing one browser used about 40% more CPU per
+ * page and was no faster than one slot, while two browsers were about 1.4 times as fast as one.
+ * A second browser costs about 150 MB more memory.
  *
  * <p>After a failure the slot repairs itself before the next task: a timeout or a crashed renderer
  * replaces the context and page (a hung renderer must not poison the next page), and a browser or
@@ -100,10 +102,21 @@ final class RenderSlot implements AutoCloseable {
         }
     }
 
+    /** The slot's page, set up for {@code limits}; a slot that cannot even get that far starts over once. */
     private Page readyPage(PageLimits limits) {
+        try {
+            return preparePage(limits);
+        } catch (PlaywrightException e) {
+            LOG.log(Level.WARNING, "render slot {0}: starting over after {1}", id, oneLine(e));
+            close();
+            return preparePage(limits);
+        }
+    }
+
+    private Page preparePage(PageLimits limits) {
         if (browser == null || !browser.isConnected()) startBrowser();
         if (context == null || !limits.userAgent().equals(contextUserAgent)) newContext(limits);
-        if (page == null || page.isClosed() || pageCrashed) newPage(limits);
+        if (page == null || page.isClosed() || pageCrashed) newPage();
         ViewportSize viewport = page.viewportSize();
         if (viewport == null || viewport.width != limits.viewportWidth() || viewport.height != limits.viewportHeight()) {
             page.setViewportSize(limits.viewportWidth(), limits.viewportHeight());
@@ -134,11 +147,14 @@ final class RenderSlot implements AutoCloseable {
         contextUserAgent = limits.userAgent();
     }
 
-    private void newPage(PageLimits limits) {
+    private void newPage() {
         if (page != null && !page.isClosed()) closeQuietly(page::close);
         pageCrashed = false;
-        page = context.newPage();
-        page.onCrash(crashed -> pageCrashed = true);
+        Page fresh = context.newPage();
+        fresh.onCrash(crashed -> {
+            if (crashed == page) pageCrashed = true;
+        });
+        page = fresh;
     }
 
     /** Pages the site opened with window.open would pile up in the reused context. */
