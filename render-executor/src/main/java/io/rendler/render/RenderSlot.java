@@ -124,10 +124,11 @@ final class RenderSlot implements AutoCloseable {
         return page;
     }
 
+    /** Keeps a working driver: it also cleans up after a browser that died (its temporary profile). */
     private void startBrowser() {
-        close();
+        closeBrowser();
         long started = System.nanoTime();
-        playwright = Playwright.create(playwrightOptions());
+        if (playwright == null) playwright = Playwright.create(playwrightOptions());
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(executable)
                 .setHeadless(true)
@@ -167,7 +168,7 @@ final class RenderSlot implements AutoCloseable {
     /** Puts the slot right for the next task and returns the one-line reason for this one. */
     private String repairAfter(PlaywrightException e) {
         if (browser == null || !browser.isConnected() || !driverAnswers()) {
-            closeQuietly(this::close);
+            closeBrowser();
             return "browser exited while rendering: " + oneLine(e);
         }
         if (pageCrashed || page == null || page.isClosed()) {
@@ -179,6 +180,7 @@ final class RenderSlot implements AutoCloseable {
 
     /** A round trip through the driver to the browser, which also delivers any pending disconnect event. */
     private boolean driverAnswers() {
+        if (context == null) return browser.isConnected();
         try {
             context.cookies();
             return browser.isConnected();
@@ -207,6 +209,15 @@ final class RenderSlot implements AutoCloseable {
     /** Closes the page, browser and driver. Playwright kills the Chromium it launched. */
     @Override
     public void close() {
+        closeBrowser();
+        if (playwright != null) {
+            Playwright old = playwright;
+            playwright = null;
+            closeQuietly(old::close);
+        }
+    }
+
+    private void closeBrowser() {
         page = null;
         context = null;
         contextUserAgent = null;
@@ -214,11 +225,6 @@ final class RenderSlot implements AutoCloseable {
         if (browser != null) {
             Browser old = browser;
             browser = null;
-            closeQuietly(old::close);
-        }
-        if (playwright != null) {
-            Playwright old = playwright;
-            playwright = null;
             closeQuietly(old::close);
         }
     }
