@@ -73,6 +73,7 @@ public final class ExecutorRunLoop {
     static final Duration FIRST_SUBSCRIBE_WINDOW = Duration.ofMinutes(1);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
     private static final int MAX_REASON_CHARS = 500;
 
     private final ExecutorEnvironment env;
@@ -146,10 +147,18 @@ public final class ExecutorRunLoop {
             log("interrupted; exiting");
             return EXIT_ERROR;
         } finally {
-            pool.shutdownNow();
+            // Tasks still live here are abandoned (the agent reports them once we are gone). A
+            // worker may still be posting a finished task's MESSAGE and UPDATE, so give it a
+            // moment, well inside the agent's 5 s MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD.
+            for (RunningTask task : live.values()) {
+                Future<?> future = task.future;
+                if (future != null) future.cancel(true);
+            }
+            pool.shutdown();
             try {
-                pool.awaitTermination(2, TimeUnit.SECONDS);
+                if (!pool.awaitTermination(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) pool.shutdownNow();
             } catch (InterruptedException e) {
+                pool.shutdownNow();
                 Thread.currentThread().interrupt();
             }
             try {
@@ -301,15 +310,15 @@ public final class ExecutorRunLoop {
             if (result == null) throw new IllegalStateException(handler.getClass().getSimpleName() + " returned no result");
             byte[] encoded = MessageCodec.encode(result);
             if (!claim(task)) return; // killed while running; TASK_KILLED already went out
+            logTask(task, TaskState.TASK_FINISHED, pageError(result));
             send(ExecutorCalls.message(env.frameworkId(), env.executorId(), encoded));
             sendUpdate(task.info, TaskState.TASK_FINISHED, null, encoded, null);
-            logTask(task, TaskState.TASK_FINISHED, pageError(result));
         } catch (Exception e) {
             // InterruptedException included: with a KILL the claim below fails and nothing is sent.
             if (claim(task)) {
                 String reason = oneLine(e);
-                sendUpdate(task.info, TaskState.TASK_FAILED, reason, null, null);
                 logTask(task, TaskState.TASK_FAILED, reason);
+                sendUpdate(task.info, TaskState.TASK_FAILED, reason, null, null);
             }
         } catch (Throwable unexpected) {
             fatal.die("the " + handler.kind().label() + " handler running task " + task.info.getTaskId().getValue(), unexpected);

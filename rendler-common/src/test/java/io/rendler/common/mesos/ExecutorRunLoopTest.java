@@ -73,6 +73,7 @@ class ExecutorRunLoopTest {
     private final ExecutorService runner = Executors.newSingleThreadExecutor();
     private final ScriptedHandler handler = new ScriptedHandler(2);
     private ScriptedHttpServer agent;
+    private volatile Duration slowFinishedReply = Duration.ZERO;
 
     @BeforeEach
     void startAgent() throws IOException {
@@ -90,6 +91,9 @@ class ExecutorRunLoopTest {
         Call call = decode(request);
         if (call.getType() != Call.Type.SUBSCRIBE) {
             calls.add(request);
+            if (call.getType() == Call.Type.UPDATE && call.getUpdate().getStatus().getState() == TaskState.TASK_FINISHED) {
+                sleepQuietly(slowFinishedReply);
+            }
             return Fixed.accepted();
         }
         subscribes.add(request);
@@ -181,6 +185,19 @@ class ExecutorRunLoopTest {
         }
         assertEquals(Set.of("a", "b"), killed);
         assertEquals(ExecutorRunLoop.EXIT_SHUTDOWN, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aTaskFinishingAsShutdownArrivesStillGetsItsUpdateOut() throws Exception {
+        slowFinishedReply = Duration.ofMillis(500);
+        EventStream stream = subscribedStream().send(launch("late", "http://ok/"));
+        Future<Integer> exit = start(env(Map.of()));
+        assertUpdate(nextCall(), "late", TaskState.TASK_RUNNING);
+        assertEquals(Call.Type.MESSAGE, nextCall().getType());
+        stream.send(shutdownEvent()); // while the FINISHED update is still in flight
+        assertUpdate(nextCall(), "late", TaskState.TASK_FINISHED);
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertFalse(log().contains("not sent"), log());
     }
 
     @Test
@@ -395,6 +412,14 @@ class ExecutorRunLoopTest {
             Thread.sleep(10);
         }
         return subscribes.get(count - 1);
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Call decode(Request request) {
