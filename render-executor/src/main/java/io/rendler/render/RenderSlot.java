@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Why a browser per slot rather than one browser shared by Playwright instances over CDP: a
  * {@code connectOverCDP} connection auto-attaches to every page in the browser and adopts the other
  * connections' pages into its default context, so each slot also instruments every other slot's
- * pages. Measured with two slots on a 2-core machine, sharing one browser used about 40% more CPU per
- * page and was no faster than one slot, while two browsers were about 1.4 times as fast as one.
- * A second browser costs about 150 MB more memory.
+ * pages. Measured with two slots on a shared 2-core machine, one shared browser used about a third
+ * more CPU per page than a browser per slot and was never faster than a single slot; a browser per
+ * slot was 1.2 to 1.5 times as fast as one slot. A second browser costs about 150 MB more memory.
  *
  * <p>After a failure the slot repairs itself before the next task: a timeout or a crashed renderer
  * replaces the context and page (a hung renderer must not poison the next page), and a browser or
