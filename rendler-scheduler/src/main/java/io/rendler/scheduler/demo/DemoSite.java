@@ -72,9 +72,18 @@ public final class DemoSite implements AutoCloseable {
         return site;
     }
 
-    /** The site's root, such as {@code http://127.0.0.1:40123/}; the crawl starts here. */
+    /** The site's root, such as {@code http://127.0.0.1:40123/}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/";
+    }
+
+    /**
+     * Where a crawl of the site should start: the home page under the name its pages link to,
+     * {@code index.html}. Starting at {@link #baseUrl()} also works, but then the home page is
+     * met twice, as {@code /} and as {@code /index.html}, and appears twice in the graph.
+     */
+    public String startUrl() {
+        return baseUrl() + "index.html";
     }
 
     public int port() {

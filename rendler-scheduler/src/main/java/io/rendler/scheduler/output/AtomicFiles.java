@@ -21,7 +21,7 @@ final class AtomicFiles {
 
     private static final int BUFFER_CHARS = 1 << 16;
 
-    /** Writes text to a {@link Writer}; the caller neither buffers nor closes it. */
+    /** Produces a file's text into a Writer that is already buffered and that it must not close. */
     @FunctionalInterface
     interface TextContent {
         void writeTo(Writer out) throws IOException;

@@ -20,14 +20,15 @@ import java.util.regex.Pattern;
  * bonus: every problem (no Graphviz, a graph too big to be worth a picture, a layout that takes
  * too long, a crash) becomes a note in the {@link Result}, never an exception.
  *
- * <p>Engine choice, measured with Graphviz 2.43 on a 2-core machine: {@code dot} gives the
- * readable layered picture but slows down sharply with links. A site-like graph (every page links
- * a ten-page navigation bar) of 100 pages and 1,000 links takes 23 s, and 300 pages and 3,000 links
- * does not finish in 100 s. With its iteration limits turned down (the {@code DOT_LIMITS} below) the
- * same graphs take 2 s and 10 s. So {@code dot} only gets smaller graphs, with those limits above
- * {@code DOT_PLAIN_MAX_LINKS}, and half the time budget, with {@code sfdp} as the fallback.
- * {@code sfdp} lays out 3,000 pages and 60,000 links in about 3 s, but the SVG is then over 20 MB of
- * thumbnails no one can read, so bigger graphs are not drawn at all.
+ * <p>Engine choice, measured with Graphviz 2.43 on a 2-core machine, on site-like graphs (every
+ * page links a ten-page navigation bar) written by {@link DotWriter}, which already keeps the
+ * navigation links out of the ranking: {@code dot} draws the readable layered picture, in 0.1 s
+ * for the 43-page demo site and 1 s for 100 pages and 1,000 links, but 300 pages and 3,000 links
+ * take 14 s (8 s with its iteration limits turned down, {@code DOT_LIMITS}) and 600 pages and
+ * 6,000 links over 80 s. So {@code dot} only gets graphs up to {@code DOT_MAX_*}, with the limits
+ * above {@code DOT_PLAIN_MAX_LINKS}, and half the time budget; {@code sfdp} is the fallback and
+ * the engine for bigger graphs. It lays out 3,000 pages and 60,000 links in about 3 s, but that
+ * SVG is over 20 MB of thumbnails no one can read, so graphs past {@code MAX_*} are not drawn.
  */
 public final class GraphvizRenderer {
 
@@ -36,7 +37,7 @@ public final class GraphvizRenderer {
 
     static final int DOT_MAX_PAGES = 300;
     static final int DOT_MAX_LINKS = 3_000;
-    /** Up to here {@code dot} runs with its defaults; the 43-page, 420-link demo site takes about 1 s. */
+    /** Up to here {@code dot} runs with its default iteration limits. */
     static final int DOT_PLAIN_MAX_LINKS = 500;
     private static final List<String> DOT_LIMITS = List.of("-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.2");
     static final int MAX_PAGES = 2_000;

@@ -68,6 +68,7 @@ class DemoSiteTest {
     void servesOnLoopbackAtTheBaseUrl() {
         assertTrue(site.port() > 0);
         assertEquals("http://127.0.0.1:" + site.port() + "/", site.baseUrl());
+        assertEquals(site.baseUrl() + "index.html", site.startUrl());
         assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
     }
 
@@ -148,6 +149,8 @@ class DemoSiteTest {
         long downloads = pages.values().stream().filter(p -> p.status() == PageStatus.NOT_HTML).count();
         assertTrue(downloads >= 4, downloads + " non-HTML targets");
         assertTrue(pages.values().stream().mapToInt(PageRecord::depth).max().orElseThrow() >= 4);
+        assertEquals(expected.pages.size() + expected.brokenTargets().size() + downloads, pages.size(),
+                "starting at startUrl(), every page is met under one URL");
     }
 
     /** Its graph is small and friendly enough for Graphviz's dot, which is the picture a workshop wants. */
@@ -157,7 +160,7 @@ class DemoSiteTest {
         List<Link> links = new ArrayList<>();
         Map<String, PageRecord> pages = crawl(links);
         GraphSnapshot snapshot = new GraphSnapshot(List.copyOf(pages.values()), links);
-        RunSummary summary = new RunSummary(site.baseUrl(), pages.size(), 0, 0, links.size(), Duration.ofSeconds(1), "complete");
+        RunSummary summary = new RunSummary(site.startUrl(), pages.size(), 0, 0, links.size(), Duration.ofSeconds(1), "complete");
         long start = System.nanoTime();
         OutputWriter.Written written = new OutputWriter().write(out, snapshot, summary);
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -167,9 +170,8 @@ class DemoSiteTest {
         assertTrue(written.graphvizNote().startsWith("graph.svg drawn by dot"), written.graphvizNote());
     }
 
-    /** The URL the crawl below uses for a site path: the home page is the root. */
     private static String urlOf(String path) {
-        return path.equals("index.html") ? site.baseUrl() : site.baseUrl() + path;
+        return site.baseUrl() + path;
     }
 
     private static Map<String, PageRecord> crawl() throws Exception {
@@ -182,8 +184,8 @@ class DemoSiteTest {
         Map<String, Integer> depth = new LinkedHashMap<>();
         List<Link> found = new ArrayList<>();
         Deque<String> queue = new ArrayDeque<>();
-        depth.put(site.baseUrl(), 0);
-        queue.add(site.baseUrl());
+        depth.put(site.startUrl(), 0);
+        queue.add(site.startUrl());
         while (!queue.isEmpty()) {
             String url = queue.poll();
             HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -199,7 +201,6 @@ class DemoSiteTest {
             var doc = Jsoup.parse(new String(response.body(), StandardCharsets.UTF_8), url);
             for (Element a : doc.select("a[href]")) {
                 String target = a.absUrl("href").replaceFirst("#.*$", "");
-                if (target.equals(site.baseUrl() + "index.html")) target = site.baseUrl();
                 if (!depth.containsKey(target)) {
                     depth.put(target, depth.get(url) + 1);
                     queue.add(target);
