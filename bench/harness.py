@@ -154,7 +154,7 @@ class Nginx:
 
 def scenario_command(name, url, out, args):
     """(argv, extra env, timeout s) of one scenario."""
-    rendler = os.path.join(REPO, "rendler")
+    rendler = args.rendler
     if name == "rendler-render":
         return ([rendler, "--max-pages", str(args.pages), "--max-depth", "100",
                  "--viewport", args.viewport, "--chromium", args.chromium,
@@ -198,11 +198,14 @@ def count_pages(name, out, stdout_text, requests):
                 if line.startswith("{"):
                     try:
                         info["crawlee_summary"] = json.loads(line)
+                        info["tool_reported_s"] = info["crawlee_summary"].get("seconds")
                     except ValueError:
                         pass
                     break
+        parse_rendler_summary(stdout_text, info)
         return len(pngs), "PNG files under the output's screenshots/", info
     if name == "rendler-crawl":
+        parse_rendler_summary(stdout_text, info)
         pages_json = os.path.join(out, "pages.json")
         if os.path.exists(pages_json):
             try:
@@ -229,6 +232,17 @@ def count_pages(name, out, stdout_text, requests):
         info["wget_log_html_urls"] = len(urls)
         return len(urls), "wget -nv log, unique .html URLs fetched", info
     raise ValueError(name)
+
+
+def parse_rendler_summary(text, info):
+    """Rendler's closing line, e.g. 'rendler: 300 crawled, 300 rendered, 0 failed, 2289 edges in
+    77.9s (complete, ...)': keep it, and its own time (the crawl, without JVM start and outputs)."""
+    for line in reversed(text.splitlines()):
+        m = re.search(r"rendler: .* in ([0-9.]+)s\b", line)
+        if m:
+            info["rendler_summary"] = line.strip()
+            info["tool_reported_s"] = float(m.group(1))
+            return
 
 
 def summarise_pages_json(data):
@@ -263,10 +277,8 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
                    "--stderr", stem + ".stderr", "--"] + argv
     proc = subprocess.Popen(sampler_cmd, env=env, cwd=cwd)
     ACTIVE.append(proc)
-    try:
-        proc.wait()
-    finally:
-        ACTIVE.remove(proc)
+    proc.wait()          # on an interrupt, main() finds proc in ACTIVE and stops it
+    ACTIVE.remove(proc)
     load_after = loadavg()
     time.sleep(0.3)  # let nginx write the last log lines
     requests = nginx.requests_since(offset)
@@ -368,9 +380,11 @@ def machine_info(args):
         "wget": cmd_output(["wget", "--version"]).splitlines()[0],
         "crawlee": pkg_version("crawlee"),
         "playwright_node": pkg_version("playwright"),
-        "rendler_commit": cmd_output(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
-        "rendler_tree_dirty": bool(cmd_output(["git", "-C", REPO, "status", "--porcelain",
-                                               "--untracked-files=no"]).strip()),
+        "rendler_launcher": getattr(args, "rendler", os.path.join(REPO, "rendler")),
+        "rendler_commit": getattr(args, "rendler_commit", None)
+                          or cmd_output(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+        "rendler_tree_dirty": (not getattr(args, "rendler_commit", None)) and bool(
+            cmd_output(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"]).strip()),
     }
 
 
@@ -409,8 +423,9 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     L.append(f"- {machine['java']}; Node {machine['node']}; {machine['chromium']}; "
              f"nginx {machine['nginx']}; {machine['wget']}")
     L.append(f"- Crawlee {machine['crawlee']}, Playwright (Node) {machine['playwright_node']}; "
-             f"Rendler at {machine['rendler_commit']}"
-             f"{' with uncommitted changes in the tree' if machine['rendler_tree_dirty'] else ''}")
+             f"Rendler {machine['rendler_commit']}"
+             f"{' (working tree, with uncommitted changes)' if machine['rendler_tree_dirty'] else ''}"
+             f" run as `{os.path.relpath(machine['rendler_launcher'], REPO)}`")
     L.append(f"- load average (1/5/15 min) at the start {load_start[0]:.2f} / {load_start[1]:.2f} / "
              f"{load_start[2]:.2f}, at the end {load_end[0]:.2f} / {load_end[1]:.2f} / {load_end[2]:.2f}")
     L.append("")
@@ -473,7 +488,7 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
 
     L.append("## Per run")
     L.append("")
-    L.append("| round | scenario | exit | pages | wall s | pages/s | CPU s (rusage tree) | CPU s (/proc sampled) | CPU s (GNU time, direct chain) | peak PSS MB (by process kind) | html GETs (unique) | load 1 min before → after |")
+    L.append("| round | scenario | exit | pages | wall s (tool's own) | pages/s | CPU s (rusage tree) | CPU s (/proc sampled) | CPU s (GNU time, direct chain) | peak PSS MB (by process kind) | html GETs (unique) | load 1 min before → after |")
     L.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in sorted(records, key=lambda r: (r["round"], ORDER.index(r["scenario"]))):
         m = r["measurement"]
@@ -483,7 +498,9 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
         req = r["requests"]
         L.append("| " + " | ".join([
             str(r["round"]), r["scenario"], str(r["exit_code"]) + (" (timeout)" if r["timed_out"] else ""),
-            fmt(r["pages"], 0), fmt(r["wall_s"], 1), fmt(r["pages_per_s"], 2),
+            fmt(r["pages"], 0),
+            fmt(r["wall_s"], 1) + (f" ({r['info']['tool_reported_s']:.1f})" if r["info"].get("tool_reported_s") else ""),
+            fmt(r["pages_per_s"], 2),
             fmt(m.get("cpu_rusage_tree_s"), 1), fmt(m.get("cpu_proc_sampled_s"), 1), fmt(gt_cpu, 1),
             f"{fmt(r['peak_pss_mb'], 0)} ({groups})" if r["peak_pss_mb"] is not None else "–",
             f"{req['html_get_200_total']} ({req['html_get_200_unique']})",
@@ -537,6 +554,8 @@ def main():
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--viewport", default="1280x800")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--rendler", default=os.path.join(REPO, "rendler"), help="launcher script")
+    ap.add_argument("--rendler-commit", help="commit the launcher was built from, for the report")
     ap.add_argument("--crawlee-max-concurrency", type=int, default=0)
     ap.add_argument("--interval", type=float, default=0.2)
     ap.add_argument("--mem-interval", type=float, default=1.0)

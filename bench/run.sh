@@ -2,11 +2,13 @@
 # Rendler benchmark: Rendler vs Crawlee (crawl + render) and vs wget (crawl only) on the
 # PostgreSQL manual served by a private nginx on 127.0.0.1. See bench/README.md.
 #
-#   bench/run.sh [--runs N] [--only rendler|crawlee|wget]... [--scale] [--no-build]
+#   bench/run.sh [--runs N] [--only rendler|crawlee|wget]... [--scale] [--head] [--no-build]
 #
 #   --runs N     rounds, each running every tool once, interleaved (default 3)
 #   --only T     run only tool T (repeatable); the summary then lists only those
 #   --scale      afterwards, also the scale run (bench/scale.sh: openjdk-17-doc, crawl-only)
+#   --head       benchmark a build of the committed HEAD, made under bench/.tools/rendler-head,
+#                instead of the work tree's ./rendler (use it while others build in the same tree)
 #   --no-build   do not rebuild Rendler even if its sources are newer than the jar
 #
 # Installs what is missing (apt: nginx postgresql-doc-15 wget chromium; npm: crawlee into
@@ -19,7 +21,7 @@ bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$bench")"
 runs=3
 scale=0
-build=1
+build_args=()
 only=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,8 +30,9 @@ while [ $# -gt 0 ]; do
     --only) only+=("$2"); shift 2 ;;
     --only=*) only+=("${1#*=}"); shift ;;
     --scale) scale=1; shift ;;
-    --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --no-build) build_args+=(--no-build); shift ;;
+    --head) build_args+=(--head); shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +63,8 @@ cleanup() {
     fi
   done
   if [ ${#pids[@]} -gt 0 ]; then
-    say "killing ${#pids[@]} leftover process(es): ${pids[*]}"
+    say "killing ${#pids[@]} leftover process(es):"
+    ps -o pid=,ppid=,stat=,comm= -p "$(IFS=,; echo "${pids[*]}")" >&2 || true
     kill -TERM "${pids[@]}" 2>/dev/null || true
     sleep 1
     kill -KILL "${pids[@]}" 2>/dev/null || true
@@ -109,25 +113,15 @@ if want crawlee; then
   fi
 fi
 
+rendler_launcher="$repo/rendler"
+rendler_commit=""
 if want rendler; then
-  jar="$repo/rendler-scheduler/target/rendler.jar"
-  if [ $build -eq 1 ]; then
-    stale=0
-    if [ ! -f "$jar" ]; then
-      stale=1
-    elif [ -n "$(find "$repo" -path "$repo/bench" -prune -o \( -name '*.java' -o -name pom.xml \) \
-                 -newer "$jar" -print -quit 2>/dev/null)" ]; then
-      stale=1
-    fi
-    if [ $stale -eq 1 ]; then
-      say "building Rendler (mvn -q -DskipTests package)"
-      (cd "$repo" && mvn -q -DskipTests package) || say "Rendler build FAILED; its runs will fail too"
-    fi
-  fi
+  read -r rendler_launcher rendler_commit < <("$bench/build-rendler.sh" "${build_args[@]}")
 fi
 
 # ---- run ----------------------------------------------------------------------------------------
-args=(--runs "$runs")
+args=(--runs "$runs" --rendler "$rendler_launcher")
+[ -n "$rendler_commit" ] && args+=(--rendler-commit "$rendler_commit")
 for t in "${only[@]}"; do args+=(--only "$t"); done
 set +e
 python3 "$bench/harness.py" "${args[@]}" &
@@ -138,6 +132,6 @@ child=""
 set -e
 
 if [ $scale -eq 1 ]; then
-  "$bench/scale.sh" || rc=1
+  "$bench/scale.sh" "${build_args[@]}" || rc=1
 fi
 exit $rc

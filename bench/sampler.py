@@ -94,7 +94,8 @@ def group_of(comm):
         return "chromium"
     if c == "java":
         return "java"
-    if c.startswith("node"):
+    if c.startswith("node") or c == "mainthread":
+        # Node 20 names its main thread "MainThread"; Playwright's driver is such a process.
         return "node"
     return c
 

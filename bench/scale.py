@@ -131,6 +131,8 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--start", default="index.html")
     ap.add_argument("--xmx", default="512m")
+    ap.add_argument("--rendler", default=os.path.join(REPO, "rendler"), help="launcher script")
+    ap.add_argument("--rendler-commit", help="commit the launcher was built from, for the report")
     ap.add_argument("--max-pages", default="50000")
     ap.add_argument("--interval", type=float, default=0.2)
     ap.add_argument("--mem-interval", type=float, default=1.0)
@@ -141,14 +143,15 @@ def main():
     raw_dir = os.path.join(BENCH, "results", "raw", "scale-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(raw_dir, exist_ok=True)
     html_files = sum(1 for _, _, fs in os.walk(args.root, followlinks=True) for f in fs if f.endswith(".html"))
-    machine = harness.machine_info(argparse.Namespace(chromium="/usr/bin/chromium"))
+    machine = harness.machine_info(argparse.Namespace(
+        chromium="/usr/bin/chromium", rendler=args.rendler, rendler_commit=args.rendler_commit))
     nginx = harness.Nginx(os.path.realpath(args.root), harness.free_port(),
                           os.path.join(BENCH, "nginx.conf.in"))
     recs = []
     try:
         nginx.start()
         url = f"http://127.0.0.1:{nginx.port}/{args.start}"
-        rendler = os.path.join(REPO, "rendler")
+        rendler = args.rendler
         recs.append(run("rendler-scale-crawl",
                         [rendler, "--no-render", "--max-pages", args.max_pages, "--max-depth", "100",
                          "--output", "@OUT@", url],

@@ -2,7 +2,7 @@
 # Scale run: Rendler crawl-only over the OpenJDK 17 API docs (about 10,000 pages) with -Xmx512m,
 # plus wget on the same site for reference. Writes bench/results/scale.md.
 #
-#   bench/scale.sh [--xmx 512m] [--no-build]
+#   bench/scale.sh [--xmx 512m] [--head] [--no-build]   (--head, --no-build: see build-rendler.sh)
 #
 # The docs come from Debian's openjdk-17-doc. If it is installed, its tree is used. If not, the
 # .deb is fetched with `apt-get download` and unpacked under bench/.tools/ instead of installed:
@@ -12,11 +12,12 @@ set -euo pipefail
 bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$bench")"
 xmx=512m
-build=1
+build_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --xmx) xmx="$2"; shift 2 ;;
-    --no-build) build=0; shift ;;
+    --no-build) build_args+=(--no-build); shift ;;
+    --head) build_args+=(--head); shift ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -64,15 +65,12 @@ else
 fi
 [ -n "$root" ] && [ -f "$root/index.html" ] || { say "no OpenJDK API docs found"; exit 1; }
 
-jar="$repo/rendler-scheduler/target/rendler.jar"
-if [ $build -eq 1 ] && { [ ! -f "$jar" ] || [ -n "$(find "$repo" -path "$repo/bench" -prune -o \
-     \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]; }; then
-  say "building Rendler (mvn -q -DskipTests package)"
-  (cd "$repo" && mvn -q -DskipTests package) || say "Rendler build FAILED"
-fi
+read -r rendler_launcher rendler_commit < <("$bench/build-rendler.sh" "${build_args[@]}")
+extra=()
+[ -n "$rendler_commit" ] && extra+=(--rendler-commit "$rendler_commit")
 
 set +e
-python3 "$bench/scale.py" --root "$root" --xmx "$xmx" &
+python3 "$bench/scale.py" --root "$root" --xmx "$xmx" --rendler "$rendler_launcher" "${extra[@]}" &
 child=$!
 wait "$child"
 rc=$?
