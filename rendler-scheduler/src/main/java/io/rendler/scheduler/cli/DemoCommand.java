@@ -42,12 +42,12 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         try (DemoSite site = DemoSite.start(port)) {
             if (serveOnly) {
-                System.out.println("rendler: serving the sample site at " + site.baseUrl() + " (Ctrl-C to stop)");
+                System.out.println("rendler: serving the sample site at " + site.startUrl() + " (Ctrl-C to stop)");
                 Thread.currentThread().join();
                 return ExitCode.OK;
             }
-            System.err.println("rendler: serving the sample site at " + site.baseUrl());
-            return new CrawlLauncher(options, System.out, System.err).run(site.baseUrl());
+            System.err.println("rendler: serving the sample site at " + site.startUrl());
+            return new CrawlLauncher(options, System.out, System.err).run(site.startUrl());
         }
     }
 }

@@ -29,7 +29,7 @@ class LocalPipelineTest {
     @BeforeAll
     static void serve() throws Exception {
         site = DemoSite.start();
-        oracle = SiteOracle.crawl(site.baseUrl());
+        oracle = SiteOracle.crawl(site.startUrl());
     }
 
     @AfterAll
@@ -40,7 +40,7 @@ class LocalPipelineTest {
     @Test
     void theGraphIsTheSitesLinkStructureAndEveryScreenshotHasTheViewportSize(@TempDir Path out) throws Exception {
         Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "500", "--max-depth", "50",
-                "--viewport", "800x600", site.baseUrl());
+                "--viewport", "800x600", site.startUrl());
         assertEquals(0, run.exitCode(), run.output());
 
         DotGraph graph = DotGraph.parse(out.resolve("rendler.dot"));
@@ -67,7 +67,7 @@ class LocalPipelineTest {
 
     @Test
     void limitsCutTheGraphButKeepItConsistent(@TempDir Path out) throws Exception {
-        Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "7", "--no-render", site.baseUrl());
+        Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "7", "--no-render", site.startUrl());
         assertEquals(0, run.exitCode(), run.output());
         DotGraph graph = DotGraph.parse(out.resolve("rendler.dot"));
         assertEquals(7, graph.nodes().size());

@@ -1,0 +1,147 @@
+package io.rendler.scheduler.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rendler.mesossim.MesosSimulator;
+import io.rendler.scheduler.demo.DemoSite;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rendler --master} end to end: the real rendler process registers with the Mesos
+ * simulator, whose agent fetches the real executor jars over HTTP and runs them as child JVMs.
+ * The graph and screenshots must equal what the site really is, as in local mode, including when
+ * the cluster misbehaves. Needs the executor jars, so it runs in {@code mvn verify}, after
+ * {@code package} built them.
+ */
+class MesosPipelineTest {
+
+    private static DemoSite site;
+    private static SiteOracle oracle;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        site = DemoSite.start();
+        oracle = SiteOracle.crawl(site.startUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        site.close();
+    }
+
+    private static MesosSimulator simulator() {
+        return MesosSimulator.builder().heartbeatInterval(Duration.ofSeconds(2)).start();
+    }
+
+    /** Starts rendler against {@code master}; the caller waits for it. */
+    private static Process rendler(Path out, String master, String... extra) throws IOException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--master", master,
+                "--output", out.resolve("run").toString(), "--max-pages", "500", "--max-depth", "50",
+                "--failover-timeout", "60s", "--viewport", "640x400"));
+        args.addAll(java.util.List.of(extra));
+        args.add(site.startUrl());
+        return Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), args.toArray(String[]::new));
+    }
+
+    private static String finish(Process process, Path out) throws Exception {
+        boolean done = process.waitFor(4, TimeUnit.MINUTES);
+        if (!done) process.destroyForcibly();
+        String err = Files.readString(out.resolve("stderr.txt"), StandardCharsets.UTF_8);
+        assertTrue(done, "rendler did not finish:\n" + err);
+        assertEquals(0, process.exitValue(), err);
+        return Files.readString(out.resolve("stdout.txt"), StandardCharsets.UTF_8) + err;
+    }
+
+    /** The same graph as the site has: every page once, every link, a screenshot per HTML page. */
+    private static void assertCompleteGraph(Path out, boolean rendered) throws Exception {
+        DotGraph graph = DotGraph.parse(out.resolve("run/rendler.dot"));
+        assertEquals(oracle.statusByUrl().keySet(), graph.nodes().keySet());
+        assertEquals(oracle.edges(), graph.edges());
+        for (var node : graph.nodes().entrySet()) {
+            String image = node.getValue().get("image");
+            assertEquals(rendered && oracle.htmlPages().contains(node.getKey()), image != null, node.toString());
+            if (image == null) continue;
+            BufferedImage png = ImageIO.read(out.resolve("run").resolve(image).toFile());
+            assertNotNull(png, image);
+            assertEquals(640, png.getWidth());
+            assertEquals(400, png.getHeight());
+        }
+    }
+
+    @Test
+    void aCrawlOnMesosGivesTheSameGraphAndScreenshotsAsLocalMode(@TempDir Path out) throws Exception {
+        try (MesosSimulator mesos = simulator()) {
+            Process rendler = rendler(out, mesos.masterAddress());
+            mesos.await(Duration.ofSeconds(60), "rendler registers", () -> !mesos.registeredFrameworkIds().isEmpty());
+            String frameworkId = mesos.registeredFrameworkIds().get(0);
+            String log = finish(rendler, out);
+            assertCompleteGraph(out, true);
+            assertTrue(log.contains("registered with Mesos as framework " + frameworkId), log);
+            assertFalse(mesos.isFrameworkRegistered(frameworkId), "TEARDOWN removes the framework");
+            // One executor of each kind served every task: ExecutorInfo is reused, not relaunched.
+            assertEquals(2, mesos.startedExecutors().size(), mesos.startedExecutors().toString());
+        }
+    }
+
+    @Test
+    void losingTheMasterMidCrawlLosesNoPage(@TempDir Path out) throws Exception {
+        try (MesosSimulator mesos = simulator()) {
+            Process rendler = rendler(out, mesos.masterAddress(), "--no-render", "--crawl-concurrency", "2");
+            mesos.await(Duration.ofSeconds(90), "a few crawls launched", () -> mesos.launchedTasks().size() >= 5);
+            mesos.dropSchedulerConnection();
+            String log = finish(rendler, out);
+            assertTrue(log.contains("lost the Mesos master"), log);
+            assertCompleteGraph(out, false);
+        }
+    }
+
+    @Test
+    void anExecutorDyingMidTaskLosesNoPage(@TempDir Path out) throws Exception {
+        try (MesosSimulator mesos = simulator()) {
+            Process rendler = rendler(out, mesos.masterAddress());
+            mesos.await(Duration.ofSeconds(90), "renders running", () -> mesos.launchedTasks().stream()
+                    .filter(t -> t.getTaskId().getValue().startsWith("render-")).count() >= 3);
+            assertEquals(1, mesos.killExecutor("rendler-render"));
+            finish(rendler, out);
+            assertCompleteGraph(out, true);
+            assertTrue(mesos.startedExecutors().stream().filter(e -> e.executorId().equals("rendler-render")).count() >= 2,
+                    "a new render executor replaced the dead one");
+        }
+    }
+
+    @Test
+    void droppedResultMessagesLoseNoPage(@TempDir Path out) throws Exception {
+        try (MesosSimulator mesos = simulator()) {
+            mesos.dropNextFrameworkMessages(10);
+            Process rendler = rendler(out, mesos.masterAddress(), "--no-render");
+            finish(rendler, out);
+            assertEquals(10, mesos.droppedFrameworkMessages());
+            assertCompleteGraph(out, false);
+        }
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "RENDLER_TEST_MESOS_MASTER", matches = ".+")
+    void aCrawlOnARealMesosMaster(@TempDir Path out) throws Exception {
+        // The agents must reach this machine (jars, uploads) and the demo site: see README, "Testing against a real cluster".
+        String advertise = System.getenv().getOrDefault("RENDLER_TEST_ADVERTISE_HOST", "127.0.0.1");
+        Process rendler = rendler(out, System.getenv("RENDLER_TEST_MESOS_MASTER"), "--advertise-host", advertise);
+        finish(rendler, out);
+        assertCompleteGraph(out, true);
+    }
+}
