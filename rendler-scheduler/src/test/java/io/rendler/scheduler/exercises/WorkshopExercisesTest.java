@@ -1,0 +1,81 @@
+package io.rendler.scheduler.exercises;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rendler.common.CrawlResult;
+import io.rendler.common.PageLimits;
+import io.rendler.common.ResultMessage;
+import io.rendler.common.TaskKind;
+import io.rendler.common.TaskRequest;
+import io.rendler.scheduler.core.CrawlScheduler;
+import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.Scope;
+import io.rendler.scheduler.core.TaskEnd;
+import io.rendler.scheduler.mesos.OfferPacker;
+import io.rendler.scheduler.mesos.Resources;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workshop exercises (README, "Exercises"). Each test fails until the change it describes is
+ * made; the normal build skips the "exercise" tag. Run one with:
+ * {@code mvn -q -pl rendler-scheduler test -Dtest='WorkshopExercisesTest#exercise1*' -Drendler.exercises=}
+ */
+@Tag("exercise")
+class WorkshopExercisesTest {
+
+    private static final String ROOT = "http://site.test/";
+
+    private static CrawlScheduler scheduler() {
+        return new CrawlScheduler(new CrawlSettings(ROOT, 100, 5, Scope.sameHost(ROOT), PageLimits.defaults(), true, 3));
+    }
+
+    /**
+     * Exercise 1, the packing rule: Chromium is memory-hungry, so never pack more than two render
+     * tasks into one offer, however large. Change {@link OfferPacker#pack}.
+     */
+    @Test
+    void exercise1_atMostTwoRendersPerOffer() {
+        OfferPacker packer = new OfferPacker(Map.of(
+                TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256)),
+                TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512))));
+        List<TaskKind> plan = packer.pack(new Resources(16, 65536), Set.of(), Map.of(TaskKind.RENDER, 50, TaskKind.CRAWL, 50));
+        assertEquals(2, plan.stream().filter(k -> k == TaskKind.RENDER).count(), plan.toString());
+        assertTrue(plan.contains(TaskKind.CRAWL), "the room left goes to crawls");
+    }
+
+    /**
+     * Exercise 2, a new limit: URLs with a query string are where crawler traps live
+     * ({@code calendar?month=...}). Do not admit them. Change {@code CrawlScheduler.applyCrawl}
+     * (bonus: make it a {@code --skip-queries} option through CrawlSettings and CrawlOptions).
+     */
+    @Test
+    void exercise2_linksWithQueryStringsAreNotFollowed() {
+        CrawlScheduler s = scheduler();
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.onResult(ResultMessage.of(new CrawlResult(root.taskId(), ROOT, ROOT, 200, "text/html", true,
+                List.of(ROOT + "about", ROOT + "calendar?month=1", ROOT + "calendar?month=2"), false, null, 1)));
+        assertEquals(2, s.progress().admitted(), "the root and /about only");
+    }
+
+    /**
+     * Exercise 3, a retry rule: HTTP 429 (Too Many Requests) and 503 mean "try again later", not
+     * "broken". Give such a page another crawl attempt instead of marking it failed, within the
+     * usual attempt limit. Change {@code CrawlScheduler.applyCrawl} and look at how
+     * {@code onTaskEnded} requeues.
+     */
+    @Test
+    void exercise3_http429IsRetried() {
+        CrawlScheduler s = scheduler();
+        TaskRequest first = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.onResult(ResultMessage.of(new CrawlResult(first.taskId(), ROOT, ROOT, 429, "text/html", true, List.of(), false, null, 1)));
+        s.onTaskEnded(first.taskId(), TaskEnd.FINISHED, null);
+        TaskRequest second = s.nextTask(TaskKind.CRAWL).orElseThrow(() -> new AssertionError("no second attempt"));
+        assertEquals(ROOT, second.url());
+        assertEquals("crawl-0-2", second.taskId());
+    }
+}
