@@ -2,6 +2,8 @@ package io.rendler.scheduler.cli;
 
 import io.rendler.scheduler.demo.DemoSite;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  rendler demo                      crawl and render the sample site into rendler-out/",
             "  rendler demo --serve              only serve the site, to crawl it from elsewhere",
+            "  rendler demo --bind 192.168.56.1 --master 192.168.56.10:5050 --advertise-host 192.168.56.1",
+            "                                    crawl it on the Vagrant cluster from the host",
             "",
             ExitCode.HELP_SECTION
         })
@@ -38,9 +42,21 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port for the sample site. Default: any free port.")
     int port;
 
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", order = 3,
+            description = "Address to serve the sample site on. Use one the Mesos agents can reach when crawling it"
+                    + " with --master, e.g. 192.168.56.1 for the Vagrant VM. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
-        try (DemoSite site = DemoSite.start(port)) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            System.err.println("rendler: --bind " + bind + ": unknown address");
+            return ExitCode.USAGE;
+        }
+        try (DemoSite site = DemoSite.start(address, port)) {
             if (serveOnly) {
                 System.out.println("rendler: serving the sample site at " + site.startUrl() + " (Ctrl-C to stop)");
                 Thread.currentThread().join();

@@ -53,12 +53,20 @@ public final class DemoSite implements AutoCloseable {
 
     /** Starts the site on {@code port} of 127.0.0.1 (0 for any free port). */
     public static DemoSite start(int port) throws IOException {
+        return start(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * Starts the site on {@code address}, for a crawl from other machines (a Mesos agent in a VM,
+     * say). Its URLs then name that address.
+     */
+    public static DemoSite start(InetAddress address, int port) throws IOException {
         Map<String, byte[]> files = loadFiles();
         // Read once, when the first server is made; without it every response waits ~50 ms for Nagle.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
         AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
             Thread thread = new Thread(task, "demo-site-" + threadNumber.incrementAndGet());
@@ -74,7 +82,10 @@ public final class DemoSite implements AutoCloseable {
 
     /** The site's root, such as {@code http://127.0.0.1:40123/}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port() + "/";
+        InetAddress address = server.getAddress().getAddress();
+        String host = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+        if (host.indexOf(':') >= 0) host = "[" + host + "]";
+        return "http://" + host + ":" + port() + "/";
     }
 
     /**

@@ -35,7 +35,9 @@ class MesosPipelineTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        site = DemoSite.start();
+        // Against a real cluster the agents must reach the site, so it listens where they can.
+        String advertise = System.getenv("RENDLER_TEST_ADVERTISE_HOST");
+        site = advertise == null ? DemoSite.start() : DemoSite.start(java.net.InetAddress.getByName(advertise), 0);
         oracle = SiteOracle.crawl(site.startUrl());
     }
 
