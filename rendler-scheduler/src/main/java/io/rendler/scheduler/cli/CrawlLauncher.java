@@ -139,6 +139,7 @@ final class CrawlLauncher {
         List<TaskHandler> handlers = new ArrayList<>();
         handlers.add(new CrawlHandler(options.crawlConcurrency));
         if (!options.noRender) {
+            if (!options.quiet) err.println("rendler: starting " + options.renderConcurrency + " headless Chromium for rendering...");
             try {
                 handlers.add(new RenderHandler(new RenderSettings(outDir.resolve("screenshots"), options.renderConcurrency,
                         Optional.ofNullable(options.chromium), options.chromiumArgs)));
