@@ -34,6 +34,9 @@ public final class MesosBackend implements ClusterBackend {
             TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256)),
             TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512)));
 
+    /** C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium. */
+    private static final String JAVA = "java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
+
     private final MesosSettings settings;
     private final Path screenshotDir;
     private final Consumer<String> log;
@@ -88,7 +91,7 @@ public final class MesosBackend implements ClusterBackend {
     private TaskInfos taskInfos(FrameworkID frameworkId) {
         Map<TaskKind, TaskInfos.ExecutorLaunch> launches = new LinkedHashMap<>();
         launches.put(TaskKind.CRAWL, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.CRAWL_JAR),
-                "java -Xmx256m -jar " + MesosSettings.CRAWL_JAR,
+                JAVA + MesosSettings.CRAWL_JAR,
                 SIZING.get(TaskKind.CRAWL).executor(),
                 Map.of("RENDLER_PARALLELISM", Integer.toString(settings.crawlParallelism()))));
         Map<String, String> renderEnv = new LinkedHashMap<>();
@@ -96,7 +99,7 @@ public final class MesosBackend implements ClusterBackend {
         settings.chromium().ifPresent(path -> renderEnv.put("RENDLER_CHROMIUM", path.toString()));
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
         launches.put(TaskKind.RENDER, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.RENDER_JAR),
-                "java -Xmx256m -jar " + MesosSettings.RENDER_JAR, SIZING.get(TaskKind.RENDER).executor(), renderEnv));
+                JAVA + MesosSettings.RENDER_JAR, SIZING.get(TaskKind.RENDER).executor(), renderEnv));
         Map<TaskKind, Resources> taskResources = Map.of(
                 TaskKind.CRAWL, SIZING.get(TaskKind.CRAWL).task(), TaskKind.RENDER, SIZING.get(TaskKind.RENDER).task());
         return new TaskInfos(frameworkId, launches, taskResources);
