@@ -116,8 +116,11 @@ class MesosPipelineTest {
     void anExecutorDyingMidTaskLosesNoPage(@TempDir Path out) throws Exception {
         try (MesosSimulator mesos = simulator()) {
             Process rendler = rendler(out, mesos.masterAddress());
-            mesos.await(Duration.ofSeconds(90), "renders running", () -> mesos.launchedTasks().stream()
-                    .filter(t -> t.getTaskId().getValue().startsWith("render-")).count() >= 3);
+            // Launched is not enough: the executor JVM and its Chromium take a while to start.
+            mesos.await(Duration.ofSeconds(120), "a render task running", () -> mesos.launchedTasks().stream()
+                    .filter(t -> t.getTaskId().getValue().startsWith("render-"))
+                    .anyMatch(t -> mesos.taskState(t.getTaskId().getValue())
+                            .filter(state -> state == org.apache.mesos.v1.Protos.TaskState.TASK_RUNNING).isPresent()));
             assertEquals(1, mesos.killExecutor("rendler-render"));
             finish(rendler, out);
             assertCompleteGraph(out, true);
