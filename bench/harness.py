@@ -245,6 +245,45 @@ def parse_rendler_summary(text, info):
             return
 
 
+def read_stamps(path):
+    out = []
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                t, _, text = line.rstrip("\n").partition("\t")
+                out.append((float(t), text))
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def rendler_phases(stem, wall, info, meas):
+    """Where a Rendler run's wall time went, from the time-stamped output lines. Rendler prints
+    its closing line on stdout after it has written its outputs (rendler.dot, report.html,
+    pages.json, Graphviz); the time in that line is the crawl alone. Without -q it also prints
+    'rendler: crawling URL ...' on stderr when the crawl starts."""
+    own = info.get("tool_reported_s")
+    summary_t = next((t for t, text in read_stamps(stem + ".stdout.stamps")
+                      if re.search(r"^rendler: .* in [0-9.]+s\b", text)), None)
+    if own is None or summary_t is None:
+        return None
+    phases = {"crawl_reported_s": own,
+              "summary_line_at_s": round(summary_t, 2),
+              # JVM start, backend and browser setup, writing the outputs, Graphviz: all of it
+              "outside_reported_crawl_s": round(summary_t - own, 2),
+              "exit_after_summary_line_s": round(wall - summary_t, 2)}
+    err = read_stamps(stem + ".stderr.stamps")
+    crawl_start = next((t for t, text in err if text.startswith("rendler: crawling ")), None)
+    if crawl_start is not None:
+        phases["crawl_started_at_s"] = round(crawl_start, 2)
+        # from the reported end of the crawl to the closing line: the outputs
+        phases["outputs_s"] = round(summary_t - crawl_start - own, 2)
+    span = (meas.get("seen_by_group_s") or {}).get("dot")
+    if span:
+        phases["dot_seen_s"] = span
+    return phases
+
+
 def summarise_pages_json(data):
     """pages.json's shape is Rendler's; read it defensively: count pages and their statuses."""
     pages = data.get("pages") if isinstance(data, dict) else data
@@ -274,6 +313,7 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
     sampler_cmd = [sys.executable, SAMPLER, "--out", stem + ".sampler.json",
                    "--interval", str(args.interval), "--mem-interval", str(args.mem_interval),
                    "--timeout", str(timeout), "--stdout", stem + ".stdout",
+                   "--stamp-stdout", stem + ".stdout.stamps", "--stamp-stderr", stem + ".stderr.stamps",
                    "--stderr", stem + ".stderr", "--"] + argv
     proc = subprocess.Popen(sampler_cmd, env=env, cwd=cwd)
     ACTIVE.append(proc)
@@ -290,6 +330,9 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
     stderr_text = open(stem + ".stderr", errors="replace").read() if os.path.exists(stem + ".stderr") else ""
     pages, pages_source, info = count_pages(name, out, stdout_text, requests)
     wall = meas.get("wall_s") or 0
+    phases = rendler_phases(stem, wall, info, meas) if TOOL_OF[name] == "rendler" else None
+    if phases:
+        info["phases"] = phases
     cpu = meas.get("cpu_rusage_tree_s")
     rec = {
         "scenario": name, "tool": TOOL_OF[name], "round": rnd, "argv": argv,
@@ -507,6 +550,34 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
             f"{r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}",
         ]) + " |")
     L.append("")
+    ph = [r for r in sorted(records, key=lambda r: (r["round"], ORDER.index(r["scenario"])))
+          if r["info"].get("phases")]
+    if ph:
+        L.append("### Where Rendler's wall time goes")
+        L.append("")
+        L.append("Rendler prints its closing line after writing its outputs; the time in it is "
+                 "the crawl alone. 'Outside the crawl' is everything else up to that line: JVM "
+                 "start, browser launch, writing rendler.dot, report.html and pages.json, Graphviz. "
+                 "When the sampler saw Graphviz `dot` running is shown (seconds from the start). "
+                 "CPU by process kind is from the /proc samples.")
+        L.append("")
+        L.append("| round | scenario | wall s | crawl (reported) s | outside the crawl s | exit after closing line s | Graphviz dot seen | CPU s by process kind |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for r in ph:
+            p = r["info"]["phases"]
+            dot = p.get("dot_seen_s")
+            cpu = ", ".join(f"{k} {v:.1f}" for k, v in list((r["measurement"].get("cpu_proc_by_group_s") or {}).items())[:4])
+            L.append(f"| {r['round']} | {r['scenario']} | {r['wall_s']:.1f} | {p['crawl_reported_s']:.1f} | "
+                     f"{p['outside_reported_crawl_s']:.1f} | {p['exit_after_summary_line_s']:.1f} | "
+                     f"{f'{dot[0]:.1f}–{dot[1]:.1f} s' if dot else '–'} | {cpu} |")
+        L.append("")
+    peers = [r for r in records if r["tool"] != "rendler" and r["measurement"].get("cpu_proc_by_group_s")]
+    if peers:
+        L.append("CPU s by process kind for the peers (from the /proc samples): " + "; ".join(
+            f"r{r['round']} {r['scenario']}: " + ", ".join(
+                f"{k} {v:.1f}" for k, v in list(r["measurement"]["cpu_proc_by_group_s"].items())[:4])
+            for r in sorted(peers, key=lambda r: (r["round"], ORDER.index(r["scenario"])))) + ".")
+        L.append("")
     failures = [r for r in records if not r["ok"]]
     if failures:
         L.append("## Failures")
@@ -563,6 +634,7 @@ def main():
     ap.add_argument("--crawl-timeout", type=float, default=600)
     ap.add_argument("--summary", default=os.path.join(BENCH, "results", "latest.md"))
     args = ap.parse_args()
+    args.rendler = os.path.abspath(args.rendler)
 
     tools = set(args.only or ["rendler", "crawlee", "wget"])
     scenarios = [s for s in ORDER if TOOL_OF[s] in tools]

@@ -36,6 +36,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -112,6 +113,9 @@ class TreeSampler:
         self.peak_procs = 0
         self.samples = 0
         self.mem_samples = 0
+        self.t0 = time.monotonic()
+        self.group_of_proc = {}      # (pid, start) -> comm group
+        self.group_span = {}         # comm group -> (first seen, last seen), seconds from start
 
     def descendants(self):
         """pid -> (start, cpu, comm) for the root and everything below it (including re-parented
@@ -141,9 +145,14 @@ class TreeSampler:
     def sample(self, memory=True):
         tree = self.descendants()
         self.samples += 1
-        for pid, (start, cpu, _) in tree.items():
+        now = time.monotonic() - self.t0
+        for pid, (start, cpu, comm) in tree.items():
             self.cpu_ticks[(pid, start)] = cpu
             self.seen.add((pid, start))
+            g = group_of(comm)
+            self.group_of_proc[(pid, start)] = g
+            first, _ = self.group_span.get(g, (now, now))
+            self.group_span[g] = (first, now)
         self.peak_procs = max(self.peak_procs, len(tree))
         if self.sample_memory and memory:
             self.mem_samples += 1
@@ -164,6 +173,32 @@ class TreeSampler:
 
     def cpu_seconds(self):
         return sum(self.cpu_ticks.values()) / CLK_TCK
+
+    def cpu_by_group(self):
+        out = {}
+        for key, ticks in self.cpu_ticks.items():
+            g = self.group_of_proc.get(key, "?")
+            out[g] = out.get(g, 0) + ticks / CLK_TCK
+        return {k: round(v, 2) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
+
+    def processes_by_group(self):
+        out = {}
+        for g in self.group_of_proc.values():
+            out[g] = out.get(g, 0) + 1
+        return out
+
+
+def copy_stamped(pipe, out_f, stamp_path, t0):
+    """Copy the command's stdout to out_f and, line by line, to stamp_path with the time each
+    line arrived. Lets a report tell how long the phases after a given line took."""
+    with open(stamp_path, "w") as stamps:
+        for raw in iter(pipe.readline, b""):
+            t = time.monotonic() - t0
+            if out_f not in (None, subprocess.DEVNULL):
+                out_f.write(raw)
+                out_f.flush()
+            stamps.write(f"{t:.3f}\t{raw.decode('utf-8', 'replace').rstrip()}\n")
+            stamps.flush()
 
 
 def reap_all(exit_codes):
@@ -205,6 +240,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--stdout", help="file for the command's stdout")
     ap.add_argument("--stderr", help="file for the command's stderr")
+    ap.add_argument("--stamp-stdout", help="also write 'seconds-since-start<TAB>line' for each line "
+                    "of stdout here (stdout then goes through a pipe; --stdout still gets it as is)")
+    ap.add_argument("--stamp-stderr", help="the same for stderr")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -220,7 +258,20 @@ def main():
     out_f = open(args.stdout, "wb") if args.stdout else subprocess.DEVNULL
     err_f = open(args.stderr, "wb") if args.stderr else None
     t0 = time.monotonic()
-    proc = subprocess.Popen(full, stdout=out_f, stderr=err_f, start_new_session=True)
+    # Optionally both streams go through pipes, and every line is also written, with the time it
+    # arrived, to a .stamps file.
+    stamp_targets = {"stdout": (args.stamp_stdout, out_f), "stderr": (args.stamp_stderr, err_f)}
+    popen_streams = {
+        name: (subprocess.PIPE if stamp else target) for name, (stamp, target) in stamp_targets.items()}
+    proc = subprocess.Popen(full, stdout=popen_streams["stdout"], stderr=popen_streams["stderr"],
+                            start_new_session=True)
+    stampers = []
+    for name, (stamp, target) in stamp_targets.items():
+        if stamp:
+            th = threading.Thread(target=copy_stamped, args=(getattr(proc, name), target, stamp, t0),
+                                  daemon=True)
+            th.start()
+            stampers.append(th)
     sampler = TreeSampler(proc.pid, sample_memory=not args.no_memory)
     # A pidfd turns readable the moment the command exits, so the wall time is not rounded up to
     # the sampling interval (that matters for wget's one-second crawls).
@@ -265,6 +316,8 @@ def main():
     leftovers = len(sampler.descendants())
     kill_tree(sampler)
     reap_all(exit_codes)
+    for th in stampers:
+        th.join(5)
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
 
@@ -302,6 +355,9 @@ def main():
         "peak_rss_sum_mb": round(sampler.peak_rss_kb / 1024, 1),
         "peak_pss_by_group_mb": {k: round(v / 1024, 1) for k, v in
                                  sorted(sampler.peak_pss_groups.items(), key=lambda kv: -kv[1])},
+        "cpu_proc_by_group_s": sampler.cpu_by_group(),
+        "processes_by_group": sampler.processes_by_group(),
+        "seen_by_group_s": {g: [round(a, 1), round(b, 1)] for g, (a, b) in sampler.group_span.items()},
         "processes_seen": len(sampler.seen),
         "peak_processes": sampler.peak_procs,
         "leftover_processes_killed": leftovers,

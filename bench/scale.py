@@ -51,11 +51,13 @@ def parse_gc_log(path):
 
 
 def timing_lines(text):
+    """Lines in which Rendler itself gives a time for the DOT/graph/report export, if any."""
     keep = []
     for line in text.splitlines():
-        low = line.lower()
-        if ("dot" in low or "graph" in low or "report" in low or "export" in low or "wrote" in low
-                or "written" in low) and re.search(r"\d", line):
+        if re.match(r"^\[\s*[\d.]+s\]\s+(crawled|rendered|failed|skipped)\b", line):
+            continue   # one line per page (without -q)
+        if (re.search(r"\b(dot|graph|svg|export|wrote|written|report)\b", line, re.I)
+                and re.search(r"\d+(\.\d+)?\s*(ms|s)\b", line)):
             keep.append(line.strip()[:300])
     return keep[-20:]
 
@@ -72,6 +74,7 @@ def run(name, argv, env_extra, nginx, raw_dir, timeout, args):
     subprocess.run([sys.executable, harness.SAMPLER, "--out", stem + ".sampler.json",
                     "--interval", str(args.interval), "--mem-interval", str(args.mem_interval),
                     "--timeout", str(timeout), "--stdout", stem + ".stdout",
+                    "--stamp-stdout", stem + ".stdout.stamps", "--stamp-stderr", stem + ".stderr.stamps",
                     "--stderr", stem + ".stderr", "--"] + argv, env=env, cwd=out)
     time.sleep(0.3)
     req = nginx.requests_since(offset)
@@ -106,6 +109,10 @@ def run(name, argv, env_extra, nginx, raw_dir, timeout, args):
             rec["pages"], rec["pages_source"] = req["html_get_200_unique"], "nginx log, unique html GET 200"
         rec["gc"] = parse_gc_log(os.path.join(out, "gc.log"))
         rec["timing_lines"] = timing_lines(stdout + "\n" + stderr)
+        info = {}
+        harness.parse_rendler_summary(stdout, info)
+        rec["summary_line"] = info.get("rendler_summary")
+        rec["phases"] = harness.rendler_phases(stem, meas["wall_s"], info, meas)
         outputs = {}
         for fn in sorted(os.listdir(out)):
             p = os.path.join(out, fn)
@@ -139,6 +146,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--summary", default=os.path.join(BENCH, "results", "scale.md"))
     args = ap.parse_args()
+    args.rendler = os.path.abspath(args.rendler)
 
     raw_dir = os.path.join(BENCH, "results", "raw", "scale-" + datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(raw_dir, exist_ok=True)
@@ -189,11 +197,19 @@ def main():
               f"{gc['full_gcs']} full."]
     else:
         L += ["- no GC log lines found (did the JVM honour RENDLER_JAVA_OPTS?)"]
-    L += ["", "DOT / graph export timing printed by Rendler:", ""]
+    L += ["", "DOT export time:", ""]
     if r.get("timing_lines"):
-        L += [f"- `{t}`" for t in r["timing_lines"]]
+        L += ["- printed by Rendler:"] + [f"  - `{t}`" for t in r["timing_lines"]]
     else:
-        L += ["- none: Rendler printed no timing for the DOT export (a timing line is needed for this number)."]
+        L += ["- Rendler prints no timing for the DOT export (a timing line would make this exact)."]
+    ph = r.get("phases") or {}
+    if ph.get("outputs_s") is not None:
+        L += [f"- derived from when Rendler's output lines arrived: the crawl started at "
+              f"{ph['crawl_started_at_s']:.1f} s ('rendler: crawling ...' on stderr) and took "
+              f"{ph['crawl_reported_s']:.1f} s by its own count; the closing line, which Rendler prints "
+              f"after writing rendler.dot, report.html and pages.json (and trying Graphviz), came at "
+              f"{ph['summary_line_at_s']:.1f} s. So writing the outputs took about **{ph['outputs_s']:.1f} s** "
+              f"for all files together; the DOT file alone is not separable from outside."]
     if r.get("outputs"):
         L += ["", "Rendler's output files: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in r["outputs"].items())]
     if not r["ok"]:
