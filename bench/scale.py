@@ -32,6 +32,7 @@ def parse_gc_log(path):
     before = after = committed = 0.0
     pauses = 0
     full = 0
+    full_causes = {}
     try:
         with open(path, errors="replace") as f:
             for line in f:
@@ -41,12 +42,15 @@ def parse_gc_log(path):
                 pauses += 1
                 if "Pause Full" in m.group(1):
                     full += 1
+                    cause = re.search(r"Pause Full \(([^)]*)\)", m.group(1))
+                    key = cause.group(1) if cause else "?"
+                    full_causes[key] = full_causes.get(key, 0) + 1
                 before = max(before, int(m.group(2)) * UNIT[m.group(3)])
                 after = max(after, int(m.group(4)) * UNIT[m.group(5)])
                 committed = max(committed, int(m.group(6)) * UNIT[m.group(7)])
     except OSError:
         return None
-    return {"gc_pauses": pauses, "full_gcs": full, "peak_heap_used_before_gc_mb": round(before, 1),
+    return {"gc_pauses": pauses, "full_gcs": full, "full_gc_causes": full_causes, "peak_heap_used_before_gc_mb": round(before, 1),
             "max_live_after_gc_mb": round(after, 1), "max_committed_mb": round(committed, 1)}
 
 
@@ -108,6 +112,8 @@ def run(name, argv, env_extra, nginx, raw_dir, timeout, args):
         else:
             rec["pages"], rec["pages_source"] = req["html_get_200_unique"], "nginx log, unique html GET 200"
         rec["gc"] = parse_gc_log(os.path.join(out, "gc.log"))
+        if os.path.exists(os.path.join(out, "gc.log")):
+            shutil.copy(os.path.join(out, "gc.log"), stem + ".gc.log")
         rec["timing_lines"] = timing_lines(stdout + "\n" + stderr)
         info = {}
         harness.parse_rendler_summary(stdout, info)
@@ -194,7 +200,9 @@ def main():
         L += [f"- peak heap used (just before a collection): {gc['peak_heap_used_before_gc_mb']} MB of "
               f"-Xmx{args.xmx}; largest live set after a collection: {gc['max_live_after_gc_mb']} MB; "
               f"largest committed heap: {gc['max_committed_mb']} MB; {gc['gc_pauses']} pauses, "
-              f"{gc['full_gcs']} full."]
+              f"{gc['full_gcs']} full"
+              + (f" ({', '.join(f'{k}: {v}' for k, v in gc['full_gc_causes'].items())})" if gc.get('full_gc_causes') else "")
+              + "."]
     else:
         L += ["- no GC log lines found (did the JVM honour RENDLER_JAVA_OPTS?)"]
     L += ["", "DOT export time:", ""]
