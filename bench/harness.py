@@ -317,7 +317,11 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
                    "--stderr", stem + ".stderr", "--"] + argv
     proc = subprocess.Popen(sampler_cmd, env=env, cwd=cwd)
     ACTIVE.append(proc)
-    proc.wait()          # on an interrupt, main() finds proc in ACTIVE and stops it
+    try:
+        proc.wait()      # on an interrupt, main() finds proc in ACTIVE and stops it
+    except BaseException:
+        OUT_DIRS.append(out)   # removed by main() once the tree is stopped
+        raise
     ACTIVE.remove(proc)
     load_after = loadavg()
     time.sleep(0.3)  # let nginx write the last log lines
@@ -360,6 +364,7 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
 
 
 ACTIVE = []
+OUT_DIRS = []
 # wget exits 8 when any response was an error: the manual has one broken link (a mailto: written
 # as a relative href), which nginx answers with 404.
 OK_EXIT = {"wget-crawl": (0, 8)}
@@ -679,6 +684,8 @@ def main():
                 p.kill()
     finally:
         nginx.stop()
+        for d in OUT_DIRS:
+            shutil.rmtree(d, ignore_errors=True)
     load_end = loadavg()
     machine["load_start"], machine["load_end"] = load_start, load_end
     with open(os.path.join(raw_dir, "machine.json"), "w") as f:
