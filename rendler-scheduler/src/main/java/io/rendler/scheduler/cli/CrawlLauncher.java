@@ -11,6 +11,7 @@ import io.rendler.scheduler.core.Scope;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.local.LocalBackend;
+import io.rendler.scheduler.output.OutputFile;
 import io.rendler.scheduler.output.OutputWriter;
 import io.rendler.scheduler.run.ClusterBackend;
 import io.rendler.scheduler.run.CrawlRun;
@@ -76,7 +77,7 @@ final class CrawlLauncher {
         CrawlRun.Outputs outputs = (graph, summary) -> {
             OutputWriter.Written written = new OutputWriter().write(outDir, graph, summary);
             if (!options.quiet) err.println("rendler: " + written.graphvizNote());
-            return written.files();
+            return written.timed();
         };
         CrawlRun run = new CrawlRun(settings, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
         if (!options.quiet) {
@@ -96,7 +97,9 @@ final class CrawlLauncher {
             return ExitCode.INTERRUPTED;
         }
         if (!options.quiet) {
-            for (Path file : result.written()) err.println("rendler: wrote " + displayPath(file));
+            for (OutputFile file : result.written()) {
+                err.println("rendler: wrote " + displayPath(file.path()) + " in " + file.took().toMillis() + " ms");
+            }
         }
         out.println(result.summary().line());
         if (result.failure().isPresent()) {

@@ -10,6 +10,7 @@ import io.rendler.scheduler.graph.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,9 +33,13 @@ public final class OutputWriter {
     private final GraphvizRenderer graphviz;
 
     /** What was written, in order, and what Graphviz did (for the CLI to print). */
-    public record Written(List<Path> files, GraphvizRenderer.Result graph) {
+    public record Written(List<OutputFile> timed, GraphvizRenderer.Result graph) {
         public Written {
-            files = List.copyOf(files);
+            timed = List.copyOf(timed);
+        }
+
+        public List<Path> files() {
+            return timed.stream().map(OutputFile::path).toList();
         }
 
         /** One line on graph.svg: drawn, or why not. */
@@ -66,22 +71,24 @@ public final class OutputWriter {
      */
     public Written write(Path outputDir, GraphSnapshot snapshot, RunSummary summary) throws IOException {
         Files.createDirectories(outputDir);
-        List<Path> files = new ArrayList<>();
+        List<OutputFile> files = new ArrayList<>();
 
+        long start = System.nanoTime();
         Path dot = outputDir.resolve(DotWriter.FILE_NAME);
         AtomicFiles.writeText(dot, out -> new DotWriter().write(snapshot, out));
-        files.add(dot);
+        start = done(files, dot, start);
 
         GraphvizRenderer.Result graph = graphviz.render(outputDir, snapshot.pages().size(), snapshot.links().size());
         if (graph.produced()) {
-            files.add(graph.svg());
+            start = done(files, graph.svg(), start);
         } else {
             Files.deleteIfExists(outputDir.resolve(GraphvizRenderer.SVG_FILE));
+            start = System.nanoTime();
         }
 
         Path report = outputDir.resolve(HtmlReport.FILE_NAME);
         AtomicFiles.writeText(report, out -> new HtmlReport().write(snapshot, summary, graph, out));
-        files.add(report);
+        start = done(files, report, start);
 
         Path json = outputDir.resolve(PAGES_JSON);
         PagesFile content = new PagesFile(
@@ -89,8 +96,15 @@ public final class OutputWriter {
                         summary.edges(), summary.elapsed().toMillis(), summary.stopReason()),
                 snapshot.pages(), snapshot.links());
         AtomicFiles.writeText(json, out -> GSON.toJson(content, out));
-        files.add(json);
+        done(files, json, start);
 
         return new Written(files, graph);
+    }
+
+    /** Records {@code file} as written since {@code start} and returns the start of the next one. */
+    private static long done(List<OutputFile> files, Path file, long start) {
+        long now = System.nanoTime();
+        files.add(new OutputFile(file, Duration.ofNanos(now - start)));
+        return now;
     }
 }

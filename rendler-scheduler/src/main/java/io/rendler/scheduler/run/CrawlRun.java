@@ -5,8 +5,8 @@ import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.RunSummary;
+import io.rendler.scheduler.output.OutputFile;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +21,11 @@ public final class CrawlRun {
     /** Writes the run's files; returns what it wrote. */
     @FunctionalInterface
     public interface Outputs {
-        List<Path> write(GraphSnapshot graph, RunSummary summary) throws IOException;
+        List<OutputFile> write(GraphSnapshot graph, RunSummary summary) throws IOException;
     }
 
     /** What a finished run hands back to the CLI. */
-    public record Result(RunSummary summary, GraphSnapshot graph, List<Path> written, boolean interrupted,
+    public record Result(RunSummary summary, GraphSnapshot graph, List<OutputFile> written, boolean interrupted,
             Optional<RuntimeException> failure) {}
 
     private final CrawlSettings settings;
@@ -75,7 +75,7 @@ public final class CrawlRun {
             RunSummary summary = new RunSummary(settings.startUrl(), p.crawled(), p.rendered(), p.failed(),
                     graph.links().size(), Duration.ofNanos(System.nanoTime() - start), coord.outcome());
             progress.close();
-            List<Path> written = outputs.write(graph, summary);
+            List<OutputFile> written = outputs.write(graph, summary);
             return new Result(summary, graph, written, pendingStop != null, Optional.ofNullable(failure));
         } finally {
             progress.close();

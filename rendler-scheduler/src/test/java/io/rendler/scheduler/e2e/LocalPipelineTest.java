@@ -79,6 +79,8 @@ class LocalPipelineTest {
         assertTrue(expected.containsAll(graph.edges()), "only real links: " + graph.edges());
         assertTrue(graph.nodes().values().stream().noneMatch(attrs -> attrs.containsKey("image")), "--no-render takes no screenshots");
         assertTrue(run.stdout().contains("page limit 7 reached"), run.stdout());
+        assertTrue(run.stderr().lines().anyMatch(line -> line.matches("rendler: wrote .*rendler\\.dot in \\d+ ms")),
+                "the DOT export is timed: " + run.stderr());
         assertFalse(run.stderr().contains("Exception"), run.stderr());
     }
 }

@@ -35,6 +35,7 @@ class OutputWriterTest {
         assertEquals(List.of(out.resolve("rendler.dot"), out.resolve("report.html"), out.resolve("pages.json")),
                 written.files());
         for (Path file : written.files()) assertTrue(Files.size(file) > 0, file.toString());
+        for (OutputFile file : written.timed()) assertFalse(file.took().isNegative(), file.toString());
         assertFalse(written.graph().produced());
         assertTrue(written.graphvizNote().startsWith("Graphviz `dot` not found"));
         assertEquals(List.of("pages.json", "rendler.dot", "report.html"), names(out), "no temporary files left");
