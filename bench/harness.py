@@ -158,6 +158,7 @@ def scenario_command(name, url, out, args):
     if name == "rendler-render":
         return ([rendler, "--max-pages", str(args.pages), "--max-depth", "100",
                  "--viewport", args.viewport, "--chromium", args.chromium,
+                 *[f"--chromium-arg={a}" for a in args.chromium_arg],
                  "--output", out, "-q", url], {}, args.render_timeout)
     if name == "rendler-crawl":
         return ([rendler, "--no-render", "--max-pages", "5000", "--max-depth", "100",
@@ -630,6 +631,8 @@ def main():
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--viewport", default="1280x800")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--chromium-arg", action="append", default=[],
+                    help="extra Chromium flag for Rendler's render scenario (repeatable; for lever experiments)")
     ap.add_argument("--rendler", default=os.path.join(REPO, "rendler"), help="launcher script")
     ap.add_argument("--rendler-commit", help="commit the launcher was built from, for the report")
     ap.add_argument("--crawlee-max-concurrency", type=int, default=0)

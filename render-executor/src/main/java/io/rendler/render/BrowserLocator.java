@@ -14,12 +14,20 @@ import java.util.function.Supplier;
  * {@value #ENV_VARIABLE} environment variable, the usual install locations, and last the browser
  * Playwright downloads for itself on machines with internet. A path the user named but that is not
  * an executable file is an error, not a reason to quietly pick another browser.
+ *
+ * <p>Debian's {@code chromium-headless-shell} comes first among the install locations: it is the
+ * same Chromium build without the desktop browser around it, and on the PostgreSQL manual it gave
+ * byte-identical screenshots for about a fifth less CPU and 200 MB less memory per run (bench/).
  */
 public final class BrowserLocator {
 
     public static final String ENV_VARIABLE = "RENDLER_CHROMIUM";
 
     static final List<Path> WELL_KNOWN_PATHS = List.of(
+            // Debian's /usr/bin/chromium-headless-shell is a shell script that runs this binary
+            // as its child (no exec), which would put a shell between Playwright and the browser.
+            Path.of("/usr/lib/chromium/chromium-headless-shell"),
+            Path.of("/usr/bin/chromium-headless-shell"),
             Path.of("/usr/bin/chromium"),
             Path.of("/usr/bin/chromium-browser"),
             Path.of("/usr/bin/google-chrome"),

@@ -78,8 +78,9 @@ final class CrawlOptions {
     int maxAttempts;
 
     @Option(names = "--chromium", paramLabel = "PATH", order = 37,
-            description = "The Chromium or Chrome binary to render with. Default: a system Chromium"
-                    + " (/usr/bin/chromium and friends, or $RENDLER_CHROMIUM), else Playwright's own browser.")
+            description = "The Chromium or Chrome binary to render with. Default: $RENDLER_CHROMIUM, else a system"
+                    + " Chromium (Debian's chromium-headless-shell, which renders the same PNGs with less CPU,"
+                    + " then /usr/bin/chromium and friends), else Playwright's own browser.")
     Path chromium;
 
     @Option(names = "--chromium-arg", paramLabel = "ARG", order = 38, hidden = true,
