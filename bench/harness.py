@@ -630,7 +630,8 @@ def main():
     ap.add_argument("--start", default="index.html")
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--viewport", default="1280x800")
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--chromium", default="/usr/lib/chromium/chromium-headless-shell",
+                    help="the browser both tools render with (Debian's chromium-headless-shell; /usr/bin/chromium for the full browser)")
     ap.add_argument("--chromium-arg", action="append", default=[],
                     help="extra Chromium flag for Rendler's render scenario (repeatable; for lever experiments)")
     ap.add_argument("--rendler", default=os.path.join(REPO, "rendler"), help="launcher script")

@@ -2,16 +2,18 @@
 # Rendler benchmark: Rendler vs Crawlee (crawl + render) and vs wget (crawl only) on the
 # PostgreSQL manual served by a private nginx on 127.0.0.1. See bench/README.md.
 #
-#   bench/run.sh [--runs N] [--only rendler|crawlee|wget]... [--scale] [--head] [--no-build]
+#   bench/run.sh [--runs N] [--only rendler|crawlee|wget]... [--chromium PATH] [--scale] [--head] [--no-build]
 #
 #   --runs N     rounds, each running every tool once, interleaved (default 3)
 #   --only T     run only tool T (repeatable); the summary then lists only those
+#   --chromium P the browser both tools render with (default: Debian's chromium-headless-shell,
+#                /usr/lib/chromium/chromium-headless-shell; /usr/bin/chromium is the full browser)
 #   --scale      afterwards, also the scale run (bench/scale.sh: openjdk-17-doc, crawl-only)
 #   --head       benchmark a build of the committed HEAD, made under bench/.tools/rendler-head,
 #                instead of the work tree's ./rendler (use it while others build in the same tree)
 #   --no-build   do not rebuild Rendler even if its sources are newer than the jar
 #
-# Installs what is missing (apt: nginx postgresql-doc-15 wget chromium; npm: crawlee into
+# Installs what is missing (apt: nginx postgresql-doc-15 wget chromium-headless-shell; npm: crawlee into
 # bench/.tools/crawlee), builds Rendler when needed, runs everything, and writes
 # bench/results/latest.md plus raw JSON under bench/results/raw/. Everything it starts is
 # stopped on exit.
@@ -20,6 +22,7 @@ set -euo pipefail
 bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$bench")"
 runs=3
+chromium=""
 scale=0
 build_args=()
 only=()
@@ -29,10 +32,12 @@ while [ $# -gt 0 ]; do
     --runs=*) runs="${1#*=}"; shift ;;
     --only) only+=("$2"); shift 2 ;;
     --only=*) only+=("${1#*=}"); shift ;;
+    --chromium) chromium="$2"; shift 2 ;;
+    --chromium=*) chromium="${1#*=}"; shift ;;
     --scale) scale=1; shift ;;
     --no-build) build_args+=(--no-build); shift ;;
     --head) build_args+=(--head); shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -93,7 +98,7 @@ need_pkg() { # need_pkg PKG...: apt-get install the ones not installed
 
 need_pkg nginx postgresql-doc-15 python3 time
 want wget && need_pkg wget
-if want rendler || want crawlee; then need_pkg chromium; fi
+if want rendler || want crawlee; then need_pkg chromium-headless-shell; fi
 if want crawlee; then
   command -v node >/dev/null || need_pkg nodejs
   command -v npm >/dev/null || need_pkg npm
@@ -122,6 +127,7 @@ fi
 # ---- run ----------------------------------------------------------------------------------------
 args=(--runs "$runs" --rendler "$rendler_launcher")
 [ -n "$rendler_commit" ] && args+=(--rendler-commit "$rendler_commit")
+[ -n "$chromium" ] && args+=(--chromium "$chromium")
 for t in "${only[@]}"; do args+=(--only "$t"); done
 set +e
 python3 "$bench/harness.py" "${args[@]}" &
