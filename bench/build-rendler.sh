@@ -37,6 +37,8 @@ if [ $head -eq 1 ]; then
       echo "$commit" > "$snap/.bench-commit"
     fi
   fi
+  # The launcher's one-off training run (class-data archive) happens here, not in round 1.
+  "$snap/rendler" --version >/dev/null
   echo "$snap/rendler $commit"
   exit 0
 fi
@@ -49,4 +51,5 @@ if [ $build -eq 1 ]; then
     (cd "$repo" && mvn -q -DskipTests package >&2) || say "Rendler build FAILED; its runs will fail too"
   fi
 fi
+"$repo/rendler" --version >/dev/null
 echo "$repo/rendler "
