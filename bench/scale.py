@@ -217,7 +217,8 @@ def main():
               f"{ph['crawl_reported_s']:.1f} s by its own count; the closing line, which Rendler prints "
               f"after writing rendler.dot, report.html and pages.json (and trying Graphviz), came at "
               f"{ph['summary_line_at_s']:.1f} s. So writing the outputs took about **{ph['outputs_s']:.1f} s** "
-              f"for all files together; the DOT file alone is not separable from outside."]
+              f"for all files together"
+              + ("." if r.get("timing_lines") else "; the DOT file alone is not separable from outside.")]
     if r.get("outputs"):
         L += ["", "Rendler's output files: " + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in r["outputs"].items())]
     if not r["ok"]:
