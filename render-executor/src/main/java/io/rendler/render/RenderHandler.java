@@ -45,6 +45,7 @@ public final class RenderHandler implements TaskHandler {
     RenderHandler(RenderSettings settings, BrowserLocator locator) {
         this.settings = settings;
         Path chromium = locator.locate(settings.chromium());
+        PlaywrightDriverCache.install(System.getenv());
         try {
             Files.createDirectories(settings.screenshotDir());
         } catch (IOException e) {

@@ -48,6 +48,9 @@ final class RenderSlot implements AutoCloseable {
 
     private static final long LAUNCH_TIMEOUT_MILLIS = 60_000;
 
+    /** RENDLER_CDP_SCREENSHOT=0 goes back to Playwright's page.screenshot, to compare the two. */
+    private static final boolean CDP_SCREENSHOTS = !"0".equals(System.getenv("RENDLER_CDP_SCREENSHOT"));
+
     private final int id;
     private final Path executable;
     private final List<String> chromiumArgs;
@@ -58,6 +61,7 @@ final class RenderSlot implements AutoCloseable {
     private String contextUserAgent;
     private Page page;
     private boolean pageCrashed;
+    private CdpScreenshot cdpScreenshot; // null: Playwright's page.screenshot
 
     RenderSlot(int id, Path executable, List<String> extraChromiumArgs) {
         this.id = id;
@@ -96,17 +100,37 @@ final class RenderSlot implements AutoCloseable {
         try {
             // An HTTP error status still loads a page, and that page gets its screenshot.
             current.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(timeoutMillis));
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) throw new TimeoutError("no time left for the screenshot");
-            byte[] png = current.screenshot(new Page.ScreenshotOptions().setType(ScreenshotType.PNG).setTimeout(left));
+            byte[] png = screenshot(current, deadline);
             closePopups();
             return png;
         } catch (TimeoutError e) {
             discardContext();
             throw new RenderFailedException("render timed out after " + seconds(timeoutMillis));
+        } catch (CdpScreenshot.Hung e) {
+            close();
+            throw new RenderFailedException("render timed out after " + seconds(timeoutMillis));
         } catch (PlaywrightException e) {
             throw new RenderFailedException(repairAfter(e));
         }
+    }
+
+    /** The viewport as a PNG, through CDP where that is safe, else through Playwright's screenshot. */
+    private byte[] screenshot(Page current, long deadlineNanos) {
+        if (cdpScreenshot != null) {
+            try {
+                return cdpScreenshot.capture(current, millisLeft(deadlineNanos));
+            } catch (PlaywrightException e) {
+                if (pageCrashed || !browser.isConnected()) throw e;
+                LOG.log(Level.DEBUG, "render slot {0}: CDP screenshot failed, using Playwright''s: {1}", id, oneLine(e));
+            }
+        }
+        return current.screenshot(new Page.ScreenshotOptions().setType(ScreenshotType.PNG).setTimeout(millisLeft(deadlineNanos)));
+    }
+
+    private static long millisLeft(long deadlineNanos) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (left <= 0) throw new TimeoutError("no time left for the screenshot");
+        return left;
     }
 
     /** The slot's page, set up for {@code limits}; a slot that cannot even get that far starts over once. */
@@ -141,8 +165,10 @@ final class RenderSlot implements AutoCloseable {
                 .setHeadless(true)
                 .setArgs(chromiumArgs)
                 .setTimeout(LAUNCH_TIMEOUT_MILLIS));
-        LOG.log(Level.INFO, "render slot {0}: started Chromium {1} in {2} ms",
-                id, browser.version(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        cdpScreenshot = CDP_SCREENSHOTS ? CdpScreenshot.forLaunchedBrowser(browser).orElse(null) : null;
+        LOG.log(Level.INFO, "render slot {0}: started Chromium {1} in {2} ms, screenshots through {3}",
+                id, browser.version(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                cdpScreenshot != null ? "CDP" : "Playwright");
     }
 
     private void newContext(PageLimits limits) {
@@ -225,6 +251,7 @@ final class RenderSlot implements AutoCloseable {
     }
 
     private void closeBrowser() {
+        cdpScreenshot = null;
         page = null;
         context = null;
         contextUserAgent = null;

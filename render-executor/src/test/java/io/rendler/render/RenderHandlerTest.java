@@ -179,6 +179,19 @@ class RenderHandlerTest {
     }
 
     @Test
+    void aPageThatSpinsAfterLoadingTimesOutInItsScreenshotAndTheNextPageRenders() throws Exception {
+        PageLimits quick = new PageLimits(3_000, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
+
+        long started = System.nanoTime();
+        RenderResult spinning = render(site.url("/spins-after-load.html"), quick);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertEquals("render timed out after 3s", spinning.error());
+        assertTrue(tookMillis < 10_000, "took " + tookMillis + " ms for a 3 s timeout");
+        assertSucceeded(render(site.url("/page.html?after-spin"), PageLimits.defaults()));
+    }
+
+    @Test
     void anUnreachableServerIsAnErrorWithChromiumsReason() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -102,6 +102,9 @@ final class TestSite implements AutoCloseable {
                         "<!doctype html><p>Loading forever</p><img src=\"/hang.png\">");
                 case "/busy.html" -> send(exchange, 200, "text/html",
                         "<!doctype html><p>Busy</p><script>for (;;) {}</script>");
+                // Loads fine, then spins: the screenshot is what never comes back.
+                case "/spins-after-load.html" -> send(exchange, 200, "text/html",
+                        "<!doctype html><p>Loaded</p><script>onload = () => setTimeout(() => { for (;;) {} }, 0);</script>");
                 case "/upload-broken" -> send(exchange, 500, "text/plain", "disk full");
                 default -> {
                     if (path.startsWith("/upload/") && exchange.getRequestMethod().equals("PUT")) {
