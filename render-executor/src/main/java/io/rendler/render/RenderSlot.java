@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>After a failure the slot repairs itself before the next task: a timeout or a crashed renderer
  * replaces the context and page (a hung renderer must not poison the next page), and a browser or
- * driver that went away is started again.
+ * driver that went away is started again. A {@link SlotWatchdog} ends a driver that no longer answers
+ * (a hung DevTools command, a browser death it missed), and the slot starts a new one.
  */
 final class RenderSlot implements AutoCloseable {
 
@@ -48,6 +49,17 @@ final class RenderSlot implements AutoCloseable {
 
     private static final long LAUNCH_TIMEOUT_MILLIS = 60_000;
 
+    /**
+     * A renderer keeps some of what every page it showed left behind: over 150 pages of the
+     * PostgreSQL manual one grew to 220-280 MB in some runs, against about 190 MB in most. A new page,
+     * and with it a new renderer process, every this many renders kept each renderer under 190 MB at
+     * the same speed (bench/README.md); it costs one new tab per 50 pages.
+     */
+    static final int RENDERS_PER_PAGE = 50;
+
+    /** How long past the page's own deadline the watchdog waits before it ends the driver. */
+    private static final long WATCHDOG_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** RENDLER_CDP_SCREENSHOT=0 goes back to Playwright's page.screenshot, to compare the two. */
     private static final boolean CDP_SCREENSHOTS = !"0".equals(System.getenv("RENDLER_CDP_SCREENSHOT"));
 
@@ -61,7 +73,8 @@ final class RenderSlot implements AutoCloseable {
     private String contextUserAgent;
     private Page page;
     private boolean pageCrashed;
-    private CdpScreenshot cdpScreenshot; // null: Playwright's page.screenshot
+    private int rendersOnPage;
+    private SlotWatchdog watchdog; // null: no CDP screenshots, Playwright's page.screenshot instead
 
     RenderSlot(int id, Path executable, List<String> extraChromiumArgs) {
         this.id = id;
@@ -98,27 +111,37 @@ final class RenderSlot implements AutoCloseable {
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            // An HTTP error status still loads a page, and that page gets its screenshot.
-            current.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(timeoutMillis));
-            byte[] png = screenshot(current, deadline);
+            byte[] png = watchdog == null
+                    ? load(current, url, deadline)
+                    : watchdog.guard(deadline + WATCHDOG_GRACE_NANOS, () -> load(current, url, deadline));
             closePopups();
             return png;
         } catch (TimeoutError e) {
             discardContext();
             throw new RenderFailedException("render timed out after " + seconds(timeoutMillis));
-        } catch (CdpScreenshot.Hung e) {
+        } catch (SlotWatchdog.Fired e) {
             close();
-            throw new RenderFailedException("render timed out after " + seconds(timeoutMillis));
+            throw new RenderFailedException(e.reason() == SlotWatchdog.Reason.TIMED_OUT
+                    ? "render timed out after " + seconds(timeoutMillis)
+                    : "browser exited while rendering");
         } catch (PlaywrightException e) {
             throw new RenderFailedException(repairAfter(e));
         }
     }
 
-    /** The viewport as a PNG, through CDP where that is safe, else through Playwright's screenshot. */
+    /** Loads {@code url} up to its load event and returns the screenshot, both within the deadline. */
+    private byte[] load(Page current, String url, long deadlineNanos) {
+        // An HTTP error status still loads a page, and that page gets its screenshot.
+        current.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(millisLeft(deadlineNanos)));
+        return screenshot(current, deadlineNanos);
+    }
+
+    /** The viewport as a PNG: through CDP under the watchdog, else through Playwright's screenshot. */
     private byte[] screenshot(Page current, long deadlineNanos) {
-        if (cdpScreenshot != null) {
+        if (watchdog != null) {
+            millisLeft(deadlineNanos);
             try {
-                return cdpScreenshot.capture(current, millisLeft(deadlineNanos));
+                return CdpScreenshot.capture(current);
             } catch (PlaywrightException e) {
                 if (pageCrashed || !browser.isConnected()) throw e;
                 LOG.log(Level.DEBUG, "render slot {0}: CDP screenshot failed, using Playwright''s: {1}", id, oneLine(e));
@@ -147,7 +170,8 @@ final class RenderSlot implements AutoCloseable {
     private Page preparePage(PageLimits limits) {
         if (browser == null || !browser.isConnected()) startBrowser();
         if (context == null || !limits.userAgent().equals(contextUserAgent)) newContext(limits);
-        if (page == null || page.isClosed() || pageCrashed) newPage();
+        if (page == null || page.isClosed() || pageCrashed || rendersOnPage >= RENDERS_PER_PAGE) newPage();
+        rendersOnPage++;
         ViewportSize viewport = page.viewportSize();
         if (viewport == null || viewport.width != limits.viewportWidth() || viewport.height != limits.viewportHeight()) {
             page.setViewportSize(limits.viewportWidth(), limits.viewportHeight());
@@ -165,10 +189,10 @@ final class RenderSlot implements AutoCloseable {
                 .setHeadless(true)
                 .setArgs(chromiumArgs)
                 .setTimeout(LAUNCH_TIMEOUT_MILLIS));
-        cdpScreenshot = CDP_SCREENSHOTS ? CdpScreenshot.forLaunchedBrowser(browser).orElse(null) : null;
+        watchdog = CDP_SCREENSHOTS ? SlotWatchdog.forLaunchedBrowser(browser).orElse(null) : null;
         LOG.log(Level.INFO, "render slot {0}: started Chromium {1} in {2} ms, screenshots through {3}",
                 id, browser.version(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                cdpScreenshot != null ? "CDP" : "Playwright");
+                watchdog != null ? "CDP" : "Playwright");
     }
 
     private void newContext(PageLimits limits) {
@@ -184,6 +208,7 @@ final class RenderSlot implements AutoCloseable {
     private void newPage() {
         if (page != null && !page.isClosed()) closeQuietly(page::close);
         pageCrashed = false;
+        rendersOnPage = 0;
         Page fresh = context.newPage();
         fresh.onCrash(crashed -> {
             if (crashed == page) pageCrashed = true;
@@ -251,7 +276,7 @@ final class RenderSlot implements AutoCloseable {
     }
 
     private void closeBrowser() {
-        cdpScreenshot = null;
+        watchdog = null;
         page = null;
         context = null;
         contextUserAgent = null;

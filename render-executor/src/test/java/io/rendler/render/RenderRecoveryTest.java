@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crashes on purpose: a killed renderer and a killed browser, each while a page is loading, then a
- * browser killed while idle. One slot, so there is exactly one browser to kill.
+ * browser killed while idle; then a long run that must move to a new renderer. One slot, so there is
+ * exactly one browser to kill.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -109,11 +110,31 @@ class RenderRecoveryTest {
 
     @Test
     @Order(4)
+    void aLongRunMovesToANewRendererAndLeavesNoOldOnesBehind() throws Exception {
+        render(site.url("/page.html?before-long-run"));
+        List<Long> before = pids(ChromiumProcesses.renderers());
+
+        for (int i = 0; i < RenderSlot.RENDERS_PER_PAGE; i++) {
+            assertSucceeded(render(site.url("/page.html?long-run=" + i)));
+        }
+
+        List<Long> after = pids(ChromiumProcesses.renderers());
+        assertFalse(after.isEmpty());
+        assertTrue(after.stream().noneMatch(before::contains), "renderers before " + before + ", after " + after);
+        assertTrue(after.size() <= before.size(), "renderers before " + before + ", after " + after);
+    }
+
+    @Test
+    @Order(5)
     void closeEndsEveryChromiumProcessAndRefusesFurtherTasks() throws Exception {
         handler.close();
 
         assertEquals(List.of(), ChromiumProcesses.awaitNone(10));
         assertThrows(IllegalStateException.class, () -> render(site.url("/page.html?after-close")));
+    }
+
+    private static List<Long> pids(List<ProcessHandle> processes) {
+        return processes.stream().map(ProcessHandle::pid).toList();
     }
 
     private CompletableFuture<RenderResult> renderInBackground(String url) {
