@@ -139,7 +139,7 @@ final class RenderSlot implements AutoCloseable {
     /** The viewport as a PNG: through CDP under the watchdog, else through Playwright's screenshot. */
     private byte[] screenshot(Page current, long deadlineNanos) {
         if (watchdog != null) {
-            millisLeft(deadlineNanos);
+            millisLeft(deadlineNanos); // a TimeoutError if the load used up the time; else the watchdog bounds it
             try {
                 return CdpScreenshot.capture(current);
             } catch (PlaywrightException e) {
