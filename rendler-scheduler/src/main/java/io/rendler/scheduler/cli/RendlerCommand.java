@@ -1,5 +1,6 @@
 package io.rendler.scheduler.cli;
 
+import io.rendler.common.JvmExit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +62,7 @@ public final class RendlerCommand implements Callable<Integer> {
     public static void main(String[] args) {
         // Libraries log through java.util.logging; a user wants our progress lines, not their INFO chatter.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        System.exit(commandLine().execute(args));
+        JvmExit.exit(commandLine().execute(args));
     }
 
     /** The configured command line; tests run it in-process. */
