@@ -118,15 +118,19 @@ final class RenderSlot implements AutoCloseable {
             return png;
         } catch (TimeoutError e) {
             discardContext();
-            throw new RenderFailedException("render timed out after " + seconds(timeoutMillis));
+            throw timedOut(timeoutMillis);
         } catch (SlotWatchdog.Fired e) {
             close();
-            throw new RenderFailedException(e.reason() == SlotWatchdog.Reason.TIMED_OUT
-                    ? "render timed out after " + seconds(timeoutMillis)
-                    : "browser exited while rendering");
+            throw e.reason() == SlotWatchdog.Reason.TIMED_OUT
+                    ? timedOut(timeoutMillis)
+                    : new RenderFailedException("browser exited while rendering");
         } catch (PlaywrightException e) {
             throw new RenderFailedException(repairAfter(e));
         }
+    }
+
+    private static RenderFailedException timedOut(long timeoutMillis) {
+        return new RenderFailedException("render timed out after " + seconds(timeoutMillis));
     }
 
     /** Loads {@code url} up to its load event and returns the screenshot, both within the deadline. */

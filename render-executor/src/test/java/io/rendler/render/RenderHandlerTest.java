@@ -155,7 +155,7 @@ class RenderHandlerTest {
 
     @Test
     void aPageThatNeverAnswersTimesOutAndTheNextPageRenders() throws Exception {
-        PageLimits quick = new PageLimits(1_500, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
+        PageLimits quick = timingOutAfter(1_500);
 
         long started = System.nanoTime();
         RenderResult hung = render(site.url("/hang.html"), quick);
@@ -170,7 +170,7 @@ class RenderHandlerTest {
 
     @Test
     void aScriptThatNeverEndsTimesOutAndTheNextPageRenders() throws Exception {
-        PageLimits quick = new PageLimits(1_500, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
+        PageLimits quick = timingOutAfter(1_500);
 
         RenderResult busy = render(site.url("/busy.html"), quick);
 
@@ -180,7 +180,7 @@ class RenderHandlerTest {
 
     @Test
     void aPageThatSpinsAfterLoadingTimesOutInItsScreenshotAndTheNextPageRenders() throws Exception {
-        PageLimits quick = new PageLimits(3_000, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
+        PageLimits quick = timingOutAfter(3_000);
 
         long started = System.nanoTime();
         RenderResult spinning = render(site.url("/spins-after-load.html"), quick);
@@ -257,5 +257,10 @@ class RenderHandlerTest {
         Set<Long> pids = new HashSet<>();
         processes.forEach(p -> pids.add(p.pid()));
         return pids;
+    }
+
+    /** A 1280x800 viewport, giving up on a page after {@code millis}. */
+    private static PageLimits timingOutAfter(long millis) {
+        return new PageLimits(millis, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
     }
 }
