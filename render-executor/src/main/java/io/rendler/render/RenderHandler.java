@@ -61,7 +61,7 @@ public final class RenderHandler implements TaskHandler {
         List<RenderSlot> slots = new ArrayList<>();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 0; i < settings.parallelism(); i++) {
-            RenderSlot slot = new RenderSlot(i, chromium, settings.extraChromiumArgs());
+            RenderSlot slot = new RenderSlot(i, chromium, settings.extraChromiumArgs(), settings.beginFrames());
             slots.add(slot);
             // A plain thread per start: these are long blocking calls, not work for the common pool.
             CompletableFuture<Void> started = new CompletableFuture<>();

@@ -14,8 +14,12 @@ import java.util.Optional;
  * @param chromium          the Chromium or Chrome binary to use; empty means {@link BrowserLocator} finds one
  * @param extraChromiumArgs appended to the browser's command line. Tests pass a host-resolver rule here
  *                          so Chromium cannot reach the internet; never do that for real crawls
+ * @param beginFrames       on a headless shell, draw each page's frames on request
+ *                          ({@link BeginFrameCapture}); false, or any other Chromium, takes the screenshot
+ *                          from the browser's own frames. RENDLER_BEGIN_FRAMES=0 sets false in {@link #defaults}
  */
-public record RenderSettings(Path screenshotDir, int parallelism, Optional<Path> chromium, List<String> extraChromiumArgs) {
+public record RenderSettings(Path screenshotDir, int parallelism, Optional<Path> chromium, List<String> extraChromiumArgs,
+                             boolean beginFrames) {
 
     public static final int DEFAULT_PARALLELISM = 2;
 
@@ -26,20 +30,25 @@ public record RenderSettings(Path screenshotDir, int parallelism, Optional<Path>
         extraChromiumArgs = extraChromiumArgs == null ? List.of() : List.copyOf(extraChromiumArgs);
     }
 
-    /** Two pages at a time, a Chromium found by {@link BrowserLocator}, no extra arguments. */
+    /** Two pages at a time, a Chromium found by {@link BrowserLocator}, no extra arguments, frames on request. */
     public static RenderSettings defaults(Path screenshotDir) {
-        return new RenderSettings(screenshotDir, DEFAULT_PARALLELISM, Optional.empty(), List.of());
+        boolean beginFrames = !"0".equals(System.getenv(BeginFrameCapture.DISABLE_ENV));
+        return new RenderSettings(screenshotDir, DEFAULT_PARALLELISM, Optional.empty(), List.of(), beginFrames);
     }
 
     public RenderSettings withParallelism(int pages) {
-        return new RenderSettings(screenshotDir, pages, chromium, extraChromiumArgs);
+        return new RenderSettings(screenshotDir, pages, chromium, extraChromiumArgs, beginFrames);
     }
 
     public RenderSettings withChromium(Path executable) {
-        return new RenderSettings(screenshotDir, parallelism, Optional.of(executable), extraChromiumArgs);
+        return new RenderSettings(screenshotDir, parallelism, Optional.of(executable), extraChromiumArgs, beginFrames);
     }
 
     public RenderSettings withExtraChromiumArgs(List<String> args) {
-        return new RenderSettings(screenshotDir, parallelism, chromium, args);
+        return new RenderSettings(screenshotDir, parallelism, chromium, args, beginFrames);
+    }
+
+    public RenderSettings withBeginFrames(boolean onRequest) {
+        return new RenderSettings(screenshotDir, parallelism, chromium, extraChromiumArgs, onRequest);
     }
 }

@@ -63,6 +63,16 @@ final class RenderSlot implements AutoCloseable {
     /** RENDLER_CDP_SCREENSHOT=0 goes back to Playwright's page.screenshot, to compare the two. */
     private static final boolean CDP_SCREENSHOTS = !"0".equals(System.getenv("RENDLER_CDP_SCREENSHOT"));
 
+    /** How the slot's current browser loads a page and takes its screenshot. */
+    private enum CaptureMode {
+        /** {@link BeginFrameCapture}: a headless shell that draws frames only on request. */
+        BEGIN_FRAMES,
+        /** {@link CdpScreenshot} after Playwright's navigation. */
+        CDP_SCREENSHOT,
+        /** Playwright's navigation and page.screenshot: when no {@link SlotWatchdog} can guard the others. */
+        PLAYWRIGHT
+    }
+
     private final int id;
     private final Path executable;
     private final List<String> chromiumArgs;
@@ -72,16 +82,20 @@ final class RenderSlot implements AutoCloseable {
     private BrowserContext context;
     private String contextUserAgent;
     private Page page;
-    private boolean pageCrashed;
+    private volatile boolean pageCrashed; // also read by the watchdog's thread
     private int rendersOnPage;
-    private SlotWatchdog watchdog; // null: no CDP screenshots, Playwright's page.screenshot instead
+    private SlotWatchdog watchdog; // null: CaptureMode.PLAYWRIGHT
+    private CaptureMode captureMode = CaptureMode.PLAYWRIGHT;
+    /** Cleared for good when this browser turns out not to draw frames on request. */
+    private boolean tryBeginFrames;
 
-    RenderSlot(int id, Path executable, List<String> extraChromiumArgs) {
+    RenderSlot(int id, Path executable, List<String> extraChromiumArgs, boolean beginFrames) {
         this.id = id;
         this.executable = executable;
         List<String> args = new ArrayList<>(CHROMIUM_ARGS);
         args.addAll(extraChromiumArgs);
         this.chromiumArgs = List.copyOf(args);
+        this.tryBeginFrames = beginFrames && CDP_SCREENSHOTS && BeginFrameCapture.supportedBy(executable);
     }
 
     static Playwright.CreateOptions playwrightOptions() {
@@ -107,13 +121,25 @@ final class RenderSlot implements AutoCloseable {
      * of the viewport. Navigation and screenshot together get {@code limits.timeoutMillis()}.
      */
     byte[] capture(String url, PageLimits limits) throws RenderFailedException {
+        try {
+            return captureOnce(url, limits);
+        } catch (BeginFramesUnsupported e) {
+            LOG.log(Level.WARNING, "render slot {0}: {1} does not draw frames on request ({2}); restarting it without",
+                    id, executable, e.getMessage());
+            tryBeginFrames = false;
+            close();
+            return captureOnce(url, limits);
+        }
+    }
+
+    private byte[] captureOnce(String url, PageLimits limits) throws RenderFailedException {
         Page current = readyPage(limits);
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
             byte[] png = watchdog == null
                     ? load(current, url, deadline)
-                    : watchdog.guard(deadline + WATCHDOG_GRACE_NANOS, () -> load(current, url, deadline));
+                    : watchdog.guard(deadline + WATCHDOG_GRACE_NANOS, () -> pageCrashed, () -> load(current, url, deadline));
             closePopups();
             return png;
         } catch (TimeoutError e) {
@@ -121,11 +147,20 @@ final class RenderSlot implements AutoCloseable {
             throw timedOut(timeoutMillis);
         } catch (SlotWatchdog.Fired e) {
             close();
-            throw e.reason() == SlotWatchdog.Reason.TIMED_OUT
-                    ? timedOut(timeoutMillis)
-                    : new RenderFailedException("browser exited while rendering");
+            throw switch (e.reason()) {
+                case TIMED_OUT -> timedOut(timeoutMillis);
+                case BROWSER_DIED -> new RenderFailedException("browser exited while rendering");
+                case PAGE_CRASHED -> new RenderFailedException("renderer crashed while rendering");
+            };
         } catch (PlaywrightException e) {
+            if (captureMode == CaptureMode.BEGIN_FRAMES && BeginFrameCapture.isUnsupported(e)) throw new BeginFramesUnsupported(e);
             throw new RenderFailedException(repairAfter(e));
+        }
+    }
+
+    private static final class BeginFramesUnsupported extends RuntimeException {
+        BeginFramesUnsupported(PlaywrightException cause) {
+            super(oneLine(cause), cause);
         }
     }
 
@@ -135,6 +170,7 @@ final class RenderSlot implements AutoCloseable {
 
     /** Loads {@code url} up to its load event and returns the screenshot, both within the deadline. */
     private byte[] load(Page current, String url, long deadlineNanos) {
+        if (captureMode == CaptureMode.BEGIN_FRAMES) return BeginFrameCapture.loadAndCapture(current, url, deadlineNanos);
         // An HTTP error status still loads a page, and that page gets its screenshot.
         current.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(millisLeft(deadlineNanos)));
         return screenshot(current, deadlineNanos);
@@ -142,7 +178,7 @@ final class RenderSlot implements AutoCloseable {
 
     /** The viewport as a PNG: through CDP under the watchdog, else through Playwright's screenshot. */
     private byte[] screenshot(Page current, long deadlineNanos) {
-        if (watchdog != null) {
+        if (captureMode == CaptureMode.CDP_SCREENSHOT) {
             millisLeft(deadlineNanos); // a TimeoutError if the load used up the time; else the watchdog bounds it
             try {
                 return CdpScreenshot.capture(current);
@@ -188,15 +224,28 @@ final class RenderSlot implements AutoCloseable {
         closeBrowser();
         long started = System.nanoTime();
         if (playwright == null) playwright = Playwright.create(playwrightOptions());
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        boolean beginFrames = tryBeginFrames;
+        browser = launch(beginFrames);
+        watchdog = CDP_SCREENSHOTS ? SlotWatchdog.forLaunchedBrowser(browser).orElse(null) : null;
+        if (beginFrames && watchdog == null) {
+            // Frames on request need a watchdog; without one, a browser that draws on its own clock.
+            closeQuietly(browser::close);
+            browser = launch(false);
+            beginFrames = false;
+        }
+        captureMode = watchdog == null ? CaptureMode.PLAYWRIGHT : beginFrames ? CaptureMode.BEGIN_FRAMES : CaptureMode.CDP_SCREENSHOT;
+        LOG.log(Level.INFO, "render slot {0}: started Chromium {1} in {2} ms, capturing with {3}",
+                id, browser.version(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), captureMode);
+    }
+
+    private Browser launch(boolean beginFrames) {
+        List<String> args = new ArrayList<>(chromiumArgs);
+        if (beginFrames) args.addAll(BeginFrameCapture.CHROMIUM_ARGS);
+        return playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(executable)
                 .setHeadless(true)
-                .setArgs(chromiumArgs)
+                .setArgs(args)
                 .setTimeout(LAUNCH_TIMEOUT_MILLIS));
-        watchdog = CDP_SCREENSHOTS ? SlotWatchdog.forLaunchedBrowser(browser).orElse(null) : null;
-        LOG.log(Level.INFO, "render slot {0}: started Chromium {1} in {2} ms, screenshots through {3}",
-                id, browser.version(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                watchdog != null ? "CDP" : "Playwright");
     }
 
     private void newContext(PageLimits limits) {
@@ -281,6 +330,7 @@ final class RenderSlot implements AutoCloseable {
 
     private void closeBrowser() {
         watchdog = null;
+        captureMode = CaptureMode.PLAYWRIGHT;
         page = null;
         context = null;
         contextUserAgent = null;

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -22,17 +23,22 @@ import java.util.function.Supplier;
  * <p>Why it is needed: a DevTools command ({@link CdpScreenshot}) has no timeout, and once a page has
  * had a DevTools session, Playwright's driver does not always notice that its browser died, so a
  * pending navigation can wait forever. Both were seen here (RenderHandlerTest, RenderRecoveryTest).
+ * A DevTools command sent to a page whose renderer then crashed is never answered either.
  */
 final class SlotWatchdog {
 
     /** Why the watchdog ended the driver. */
-    enum Reason { TIMED_OUT, BROWSER_DIED }
+    enum Reason { TIMED_OUT, BROWSER_DIED, PAGE_CRASHED }
 
     static final class Fired extends RuntimeException {
         private final Reason reason;
 
         Fired(Reason reason) {
-            super(reason == Reason.TIMED_OUT ? "page ran past its deadline" : "browser exited");
+            super(switch (reason) {
+                case TIMED_OUT -> "page ran past its deadline";
+                case BROWSER_DIED -> "browser exited";
+                case PAGE_CRASHED -> "renderer crashed";
+            });
             this.reason = reason;
         }
 
@@ -42,6 +48,8 @@ final class SlotWatchdog {
     }
 
     private static final long CHECK_EVERY_MILLIS = 200;
+
+    private static final Object FINISHED = new Object();
 
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "render-slot-watchdog");
@@ -80,26 +88,34 @@ final class SlotWatchdog {
                 .map(driver -> new SlotWatchdog(driver, browser.get()));
     }
 
-    /** Runs {@code action}; throws {@link Fired} if the watchdog had to end the driver meanwhile. */
-    <T> T guard(long deadlineNanos, Supplier<T> action) {
-        AtomicReference<Reason> fired = new AtomicReference<>();
+    /**
+     * Runs {@code action}; throws {@link Fired} if the watchdog had to end the driver meanwhile.
+     * {@code pageCrashed} is read from the watchdog's thread: the slot's crash listener sets it while
+     * the action waits on the driver.
+     */
+    <T> T guard(long deadlineNanos, BooleanSupplier pageCrashed, Supplier<T> action) {
+        // Null while the action runs; then either the Reason the watchdog fired for, or FINISHED. One
+        // compare-and-set decides, so a check that runs late can no longer end a driver the slot kept.
+        AtomicReference<Object> outcome = new AtomicReference<>();
         ScheduledFuture<?> checks = TIMER.scheduleAtFixedRate(() -> {
-            if (fired.get() != null) return;
             Reason reason = System.nanoTime() - deadlineNanos > 0 ? Reason.TIMED_OUT
-                    : !browser.isAlive() ? Reason.BROWSER_DIED : null;
-            if (reason != null && fired.compareAndSet(null, reason)) killDriverAndBrowser();
+                    : !browser.isAlive() ? Reason.BROWSER_DIED
+                    : pageCrashed.getAsBoolean() ? Reason.PAGE_CRASHED : null;
+            if (reason != null && outcome.compareAndSet(null, reason)) killDriverAndBrowser();
         }, CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        T result = null;
+        RuntimeException failure = null;
         try {
-            T result = action.get();
-            // An answer that beat the kill is still good; the slot finds the driver gone next time.
-            return result;
+            result = action.get();
         } catch (RuntimeException e) {
-            Reason reason = fired.get();
-            if (reason != null) throw new Fired(reason);
-            throw e;
+            failure = e;
         } finally {
             checks.cancel(false);
         }
+        // Even an answer that beat the kill is dropped: the driver is going, and the slot must know.
+        if (outcome.compareAndExchange(null, FINISHED) instanceof Reason reason) throw new Fired(reason);
+        if (failure != null) throw failure;
+        return result;
     }
 
     private void killDriverAndBrowser() {

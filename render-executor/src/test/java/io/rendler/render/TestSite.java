@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -45,6 +48,41 @@ final class TestSite implements AutoCloseable {
             </body></html>
             """;
     private static final String STYLE = ".block{position:absolute;left:0;top:0;width:400px;height:300px;background:#dd1111}";
+    /**
+     * Text in a web font that arrives late, with font-display: block, so the text stays invisible
+     * until the font is there. The browser asks for the font only once it lays the text out.
+     */
+    private static final String WEB_FONT_PAGE = """
+            <!doctype html><html><head><style>
+            @font-face{font-family:Late;src:url(/late-font.ttf);font-display:block}
+            p{font:96px Late;margin:0;position:absolute;left:20px;top:20px;color:#000}
+            </style></head><body style="margin:0;background:#fff"><p>Rendler</p></body></html>
+            """;
+    /**
+     * A red block that fades in over 200 ms, and an image that keeps the load event waiting for
+     * {@link #LATE_MILLIS}: by the load event the block is fully there.
+     */
+    private static final String FADE_IN_PAGE = """
+            <!doctype html><html><head><style>
+            @keyframes appear{from{opacity:0}to{opacity:1}}
+            .block{position:absolute;left:0;top:0;width:400px;height:300px;background:#dd1111;animation:appear 200ms both}
+            </style></head><body style="margin:0;background:#fff"><div class="block"></div>
+            <img src="/late-blue.png" style="position:absolute;left:800px;top:0;width:200px;height:200px">
+            </body></html>
+            """;
+    /**
+     * A lazily loaded image in the viewport, which the browser asks for once it has laid the page
+     * out, and an image that keeps the load event waiting for {@link #LATE_MILLIS}.
+     */
+    private static final String LAZY_IMAGE_PAGE = """
+            <!doctype html><html><body style="margin:0;background:#fff">
+            <img loading="lazy" src="/blue.png" style="position:absolute;left:500px;top:0;width:200px;height:200px">
+            <img src="/late-blue.png" style="position:absolute;left:800px;top:0;width:200px;height:200px">
+            </body></html>
+            """;
+    /** How late the late font and the late image are. */
+    static final long LATE_MILLIS = 400;
+
     private static final String MISSING = """
             <!doctype html><html><body style="margin:0;background:#fff">
             <div style="position:absolute;left:0;top:0;width:300px;height:200px;background:#11aa33"></div>
@@ -97,6 +135,11 @@ final class TestSite implements AutoCloseable {
                 case "/style.css" -> send(exchange, 200, "text/css", STYLE);
                 case "/blue.png" -> send(exchange, 200, "image/png", solidPng(IMAGE_BLUE));
                 case "/missing.html" -> send(exchange, 404, "text/html; charset=utf-8", MISSING);
+                case "/web-font.html" -> send(exchange, 200, "text/html", WEB_FONT_PAGE);
+                case "/late-font.ttf" -> sendLate(exchange, "font/ttf", Files.readAllBytes(systemFont()));
+                case "/fade-in.html" -> send(exchange, 200, "text/html", FADE_IN_PAGE);
+                case "/lazy-image.html" -> send(exchange, 200, "text/html", LAZY_IMAGE_PAGE);
+                case "/late-blue.png" -> sendLate(exchange, "image/png", solidPng(IMAGE_BLUE));
                 case "/hang.html", "/hang.png" -> hang(exchange);
                 case "/waits-for-image.html" -> send(exchange, 200, "text/html",
                         "<!doctype html><p>Loading forever</p><img src=\"/hang.png\">");
@@ -129,6 +172,24 @@ final class TestSite implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         send(exchange, 503, "text/plain", "gave up");
+    }
+
+    private static void sendLate(HttpExchange exchange, String type, byte[] body) throws IOException {
+        try {
+            Thread.sleep(LATE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        send(exchange, 200, type, body);
+    }
+
+    /** Any TrueType font of this machine's (fontconfig brings DejaVu); null when there is none. */
+    static Path systemFont() {
+        try (Stream<Path> files = Files.walk(Path.of("/usr/share/fonts"))) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".ttf")).sorted().findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

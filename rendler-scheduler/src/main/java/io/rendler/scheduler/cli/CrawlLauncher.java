@@ -144,8 +144,10 @@ final class CrawlLauncher {
         if (!options.noRender) {
             if (!options.quiet) err.println("rendler: starting " + options.renderConcurrency + " headless Chromium for rendering...");
             try {
-                handlers.add(new RenderHandler(new RenderSettings(outDir.resolve("screenshots"), options.renderConcurrency,
-                        Optional.ofNullable(options.chromium), options.chromiumArgs)));
+                RenderSettings settings = RenderSettings.defaults(outDir.resolve("screenshots"))
+                        .withParallelism(options.renderConcurrency)
+                        .withExtraChromiumArgs(options.chromiumArgs);
+                handlers.add(new RenderHandler(options.chromium == null ? settings : settings.withChromium(options.chromium)));
             } catch (RuntimeException e) {
                 throw new SetupException("cannot start Chromium: " + e.getMessage() + " (or use --no-render)", e);
             }

@@ -1,0 +1,123 @@
+package io.rendler.render;
+
+import com.google.gson.JsonObject;
+import com.microsoft.playwright.CDPSession;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.options.LoadState;
+import com.microsoft.playwright.options.WaitUntilState;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loads a page and takes its viewport PNG on a chrome-headless-shell started with
+ * {@link #CHROMIUM_ARGS}, where the browser draws a frame only when it is told to, with the DevTools
+ * command {@code HeadlessExperimental.beginFrame}.
+ *
+ * <p>Why: {@code Page.captureScreenshot} asks the compositor for its next frames, which come on a
+ * 60 Hz clock, so a screenshot of the PostgreSQL manual took about 70 ms of wall time for about 30 ms
+ * of CPU even with a core free. A frame drawn on demand returns as soon as it is drawn, and the
+ * screenshot comes from that same frame. On 100 pages in one tab: 85 ms per page instead of 57, a
+ * sixth less CPU, pixel-identical PNGs (bench/README.md).
+ *
+ * <p>While the page loads this draws a frame every {@value #FRAME_INTERVAL_MILLIS} ms, as the
+ * browser's own clock would. Without those frames, what a browser starts at its first frames would
+ * only start at the screenshot's: a lazily loaded image in the viewport would not have been asked for,
+ * and a fade-in that ended during the load would not have begun (RenderHandlerTest has both pages).
+ *
+ * <p>Only chrome-headless-shell has this command, and like every DevTools command it has no timeout:
+ * it is used only under a {@link SlotWatchdog}, which also ends a command that a crashed renderer
+ * will never answer.
+ */
+final class BeginFrameCapture {
+
+    /** Frames only on request; the request's frame runs every compositor stage before it is drawn. */
+    static final List<String> CHROMIUM_ARGS = List.of("--enable-begin-frame-control", "--run-all-compositor-stages-before-draw");
+
+    /** RENDLER_BEGIN_FRAMES=0 takes screenshots as on any other Chromium, to compare the two ({@link RenderSettings}). */
+    static final String DISABLE_ENV = "RENDLER_BEGIN_FRAMES";
+
+    static final int FRAME_INTERVAL_MILLIS = 16;
+
+    private BeginFrameCapture() {}
+
+    /** Whether {@code executable} is a headless shell (Debian's, Chrome for Testing's, Playwright's). */
+    static boolean supportedBy(Path executable) {
+        Path name = executable.getFileName();
+        if (name == null) return false;
+        String file = name.toString().toLowerCase(Locale.ROOT);
+        return file.contains("headless-shell") || file.contains("headless_shell");
+    }
+
+    /** Whether {@code e} says that the browser has no begin-frame control after all. */
+    static boolean isUnsupported(PlaywrightException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("HeadlessExperimental.beginFrame")
+                && (message.contains("wasn't found") || message.contains("only supported") || message.contains("not supported"));
+    }
+
+    /**
+     * Navigates to {@code url}, draws frames until the load event (Playwright's "load" state) and
+     * returns the PNG of one more frame. Throws {@link TimeoutError} once {@code deadlineNanos} has
+     * passed between two steps; a step that hangs is the watchdog's.
+     */
+    static byte[] loadAndCapture(Page page, String url, long deadlineNanos) {
+        CDPSession session = page.context().newCDPSession(page);
+        try {
+            // An HTTP error status still loads a page, and that page gets its screenshot.
+            page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(millisLeft(deadlineNanos)));
+            drawFramesUntilLoaded(page, session, deadlineNanos);
+            return screenshot(session, deadlineNanos);
+        } finally {
+            detachQuietly(session);
+        }
+    }
+
+    private static void drawFramesUntilLoaded(Page page, CDPSession session, long deadlineNanos) {
+        while (true) {
+            session.send("HeadlessExperimental.beginFrame", new JsonObject());
+            long waitMillis = Math.min(FRAME_INTERVAL_MILLIS, millisLeft(deadlineNanos));
+            try {
+                page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(waitMillis));
+                return;
+            } catch (TimeoutError notYet) {
+                millisLeft(deadlineNanos); // the page's own time is up: that timeout is the one to report
+            }
+        }
+    }
+
+    private static byte[] screenshot(CDPSession session, long deadlineNanos) {
+        JsonObject png = new JsonObject();
+        png.addProperty("format", "png");
+        png.addProperty("optimizeForSpeed", true);
+        JsonObject params = new JsonObject();
+        params.add("screenshot", png);
+        // A frame comes back without a screenshot while the renderer is still setting up (about a
+        // third of the manual's pages needed a second frame) or while the page's script keeps its
+        // main thread busy. The page gets until its deadline, as a screenshot on Chromium's own
+        // frames would wait for it.
+        while (true) {
+            millisLeft(deadlineNanos);
+            JsonObject frame = session.send("HeadlessExperimental.beginFrame", params);
+            if (frame.has("screenshotData")) return Base64.getDecoder().decode(frame.get("screenshotData").getAsString());
+        }
+    }
+
+    private static long millisLeft(long deadlineNanos) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (left <= 0) throw new TimeoutError("no time left to draw the page");
+        return left;
+    }
+
+    private static void detachQuietly(CDPSession session) {
+        try {
+            session.detach();
+        } catch (PlaywrightException e) {
+            // The page or browser went away; the error that matters is already on its way.
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.rendler.render;
+
+import static io.rendler.render.RenderHandlerTest.OFFLINE;
+import static io.rendler.render.RenderHandlerTest.assertSucceeded;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rendler.common.PageLimits;
+import io.rendler.common.RenderResult;
+import io.rendler.common.ScreenshotNames;
+import io.rendler.common.TaskRequest;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The same pages through both ways of taking a screenshot: frames drawn on request
+ * ({@link BeginFrameCapture}, the default on a headless shell) and Chromium's own frames (any other
+ * Chromium, or RENDLER_BEGIN_FRAMES=0). The pixels must not depend on which one ran.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(60)
+class CaptureModesTest {
+
+    @TempDir
+    static Path screenshots;
+
+    private TestSite site;
+    private RenderHandler onRequest;
+    private RenderHandler ownFrames;
+
+    @BeforeAll
+    void start() throws IOException {
+        site = new TestSite();
+        RenderSettings settings = RenderSettings.defaults(screenshots).withParallelism(1).withExtraChromiumArgs(OFFLINE);
+        onRequest = new RenderHandler(settings.withBeginFrames(true));
+        ownFrames = new RenderHandler(settings.withBeginFrames(false));
+    }
+
+    @AfterAll
+    void stop() {
+        if (onRequest != null) onRequest.close();
+        if (ownFrames != null) ownFrames.close();
+        if (site != null) site.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/page.html", "/missing.html", "/fade-in.html", "/lazy-image.html", "/pages/7.html"})
+    void bothWaysGiveTheSamePixels(String path) throws Exception {
+        int[] drawnOnRequest = pixels(render(onRequest, path, "on-request"));
+        int[] drawnOnItsOwn = pixels(render(ownFrames, path, "own-frames"));
+
+        assertEquals(1280 * 800, drawnOnRequest.length);
+        assertArrayEquals(drawnOnItsOwn, drawnOnRequest, "screenshots of " + path + " differ");
+    }
+
+    private Path render(RenderHandler handler, String path, String tag) throws Exception {
+        String url = site.url(path) + (path.contains("?") ? "&" : "?") + tag;
+        TaskRequest request = TaskRequest.render(tag + path, url, PageLimits.defaults(), ScreenshotNames.forUrl(url), null);
+        RenderResult result = handler.handle(request).render();
+        assertSucceeded(result);
+        return screenshots.resolve(result.screenshot());
+    }
+
+    private static int[] pixels(Path png) throws IOException {
+        BufferedImage image = ImageIO.read(png.toFile());
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+}
