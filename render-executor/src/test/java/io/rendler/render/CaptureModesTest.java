@@ -4,6 +4,7 @@ import static io.rendler.render.RenderHandlerTest.OFFLINE;
 import static io.rendler.render.RenderHandlerTest.assertSucceeded;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rendler.common.PageLimits;
 import io.rendler.common.RenderResult;
@@ -11,10 +12,14 @@ import io.rendler.common.ScreenshotNames;
 import io.rendler.common.TaskRequest;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +65,30 @@ class CaptureModesTest {
 
         assertEquals(1280 * 800, drawnOnRequest.length);
         assertArrayEquals(drawnOnItsOwn, drawnOnRequest, "screenshots of " + path + " differ");
+    }
+
+    @Test
+    void aHeadlessShellThatCannotDrawFramesOnRequestFallsBackToItsOwnFrames(@TempDir Path dir) throws Exception {
+        Path shell = BrowserLocator.forThisMachine().locate(Optional.empty());
+        assumeTrue(BeginFrameCapture.supportedBy(shell), "no headless shell here: " + shell);
+        // Named like a headless shell, but the switch that turns on frames on request never reaches it.
+        Path stripped = dir.resolve("stripped-headless-shell");
+        Files.writeString(stripped, """
+                #!/bin/bash
+                args=()
+                for arg in "$@"; do [ "$arg" = --enable-begin-frame-control ] || args+=("$arg"); done
+                exec "%s" "${args[@]}"
+                """.formatted(shell));
+        Files.setPosixFilePermissions(stripped, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (RenderHandler handler = new RenderHandler(RenderSettings.defaults(screenshots).withParallelism(1)
+                .withExtraChromiumArgs(OFFLINE).withChromium(stripped).withBeginFrames(true))) {
+            int[] fellBack = pixels(render(handler, "/page.html", "fell-back"));
+            int[] again = pixels(render(handler, "/fade-in.html", "fell-back"));
+
+            assertArrayEquals(pixels(render(ownFrames, "/page.html", "own-frames")), fellBack);
+            assertArrayEquals(pixels(render(ownFrames, "/fade-in.html", "own-frames")), again);
+        }
     }
 
     private Path render(RenderHandler handler, String path, String tag) throws Exception {
