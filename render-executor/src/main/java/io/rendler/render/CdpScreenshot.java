@@ -6,7 +6,8 @@ import com.microsoft.playwright.Page;
 import java.util.Base64;
 
 /**
- * Takes the viewport PNG with the DevTools command {@code Page.captureScreenshot}, asking for
+ * Takes the viewport PNG on a Chromium that draws its own frames (any but a headless shell, which
+ * gets {@link BeginFrameCapture}) with the DevTools command {@code Page.captureScreenshot}, asking for
  * {@code fromSurface: false} and {@code optimizeForSpeed: true}. Playwright's own
  * {@code page.screenshot} captures from the surface and compresses harder. On the benchmark's 300
  * pages this raised pages/s by about a quarter and cut CPU per page by about a fifth

@@ -17,13 +17,14 @@ import java.util.function.Supplier;
 
 /**
  * Watches one render slot's Playwright driver and browser while a page is in flight, and kills the
- * driver (and the browser under it) when the page runs past its deadline or the browser dies. Either
- * way the call in flight then fails, because the driver's pipe closes, and the slot starts over.
+ * driver (and the browser under it) when the page runs past its deadline, the browser dies or the
+ * page's renderer crashed. The call in flight then fails, because the driver's pipe closes, and the
+ * slot starts over.
  *
- * <p>Why it is needed: a DevTools command ({@link CdpScreenshot}) has no timeout, and once a page has
- * had a DevTools session, Playwright's driver does not always notice that its browser died, so a
- * pending navigation can wait forever. Both were seen here (RenderHandlerTest, RenderRecoveryTest).
- * A DevTools command sent to a page whose renderer then crashed is never answered either.
+ * <p>Why it is needed: a DevTools command ({@link BeginFrameCapture}, {@link CdpScreenshot}) has no
+ * timeout, and a renderer that crashed never answers one. Once a page has had a DevTools session,
+ * Playwright's driver also does not always notice that its browser died, so a pending navigation
+ * can wait forever. All of these were seen here (RenderHandlerTest, RenderRecoveryTest).
  */
 final class SlotWatchdog {
 
