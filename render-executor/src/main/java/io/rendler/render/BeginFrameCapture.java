@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Why: {@code Page.captureScreenshot} asks the compositor for its next frames, which come on a
  * 60 Hz clock, so a screenshot of the PostgreSQL manual took about 70 ms of wall time for about 30 ms
  * of CPU even with a core free. A frame drawn on demand returns as soon as it is drawn, and the
- * screenshot comes from that same frame. On 100 pages in one tab: 85 ms per page instead of 57, a
- * sixth less CPU, pixel-identical PNGs (bench/README.md).
+ * screenshot comes from that same frame. On 100 pages in one tab: 57 ms per page instead of 85, a
+ * sixth less CPU; in Rendler's benchmark about a fifth more pages per second; pixel-identical PNGs
+ * (bench/README.md).
  *
  * <p>While the page loads this draws a frame every {@value #FRAME_INTERVAL_MILLIS} ms, as the
  * browser's own clock would. Without those frames, what a browser starts at its first frames would
