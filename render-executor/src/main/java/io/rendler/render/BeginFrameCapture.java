@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Loads a page and takes its viewport PNG on a chrome-headless-shell started with
@@ -70,7 +69,7 @@ final class BeginFrameCapture {
         CDPSession session = page.context().newCDPSession(page);
         try {
             // An HTTP error status still loads a page, and that page gets its screenshot.
-            page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(millisLeft(deadlineNanos)));
+            page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(RenderSlot.millisLeft(deadlineNanos)));
             drawFramesUntilLoaded(page, session, deadlineNanos);
             return screenshot(session, deadlineNanos);
         } finally {
@@ -81,12 +80,12 @@ final class BeginFrameCapture {
     private static void drawFramesUntilLoaded(Page page, CDPSession session, long deadlineNanos) {
         while (true) {
             session.send("HeadlessExperimental.beginFrame", new JsonObject());
-            long waitMillis = Math.min(FRAME_INTERVAL_MILLIS, millisLeft(deadlineNanos));
+            long waitMillis = Math.min(FRAME_INTERVAL_MILLIS, RenderSlot.millisLeft(deadlineNanos));
             try {
                 page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(waitMillis));
                 return;
             } catch (TimeoutError notYet) {
-                millisLeft(deadlineNanos); // the page's own time is up: that timeout is the one to report
+                RenderSlot.millisLeft(deadlineNanos); // the page's own time is up: that timeout is the one to report
             }
         }
     }
@@ -102,16 +101,10 @@ final class BeginFrameCapture {
         // main thread busy. The page gets until its deadline, as a screenshot on Chromium's own
         // frames would wait for it.
         while (true) {
-            millisLeft(deadlineNanos);
+            RenderSlot.millisLeft(deadlineNanos);
             JsonObject frame = session.send("HeadlessExperimental.beginFrame", params);
             if (frame.has("screenshotData")) return Base64.getDecoder().decode(frame.get("screenshotData").getAsString());
         }
-    }
-
-    private static long millisLeft(long deadlineNanos) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (left <= 0) throw new TimeoutError("no time left to draw the page");
-        return left;
     }
 
     private static void detachQuietly(CDPSession session) {

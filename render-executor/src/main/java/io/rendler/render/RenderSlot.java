@@ -190,9 +190,10 @@ final class RenderSlot implements AutoCloseable {
         return current.screenshot(new Page.ScreenshotOptions().setType(ScreenshotType.PNG).setTimeout(millisLeft(deadlineNanos)));
     }
 
-    private static long millisLeft(long deadlineNanos) {
+    /** The page's time left, at least 1 ms; a {@link TimeoutError} once there is none (the slot reports it). */
+    static long millisLeft(long deadlineNanos) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        if (left <= 0) throw new TimeoutError("no time left for the screenshot");
+        if (left <= 0) throw new TimeoutError("no time left for the page");
         return left;
     }
 
