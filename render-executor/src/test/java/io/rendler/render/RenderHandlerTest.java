@@ -92,7 +92,7 @@ class RenderHandlerTest {
         RenderResult result = render(site.url("/web-font.html"), PageLimits.defaults());
 
         assertSucceeded(result);
-        BufferedImage image = ImageIO.read(screenshots.resolve(result.screenshot()).toFile());
+        BufferedImage image = screenshotOf(result);
         assertTrue(darkPixels(image, 0, 0, 700, 160) > 2_000, "the text is missing: the font came after the screenshot");
     }
 
@@ -101,7 +101,7 @@ class RenderHandlerTest {
         RenderResult result = render(site.url("/fade-in.html"), PageLimits.defaults());
 
         assertSucceeded(result);
-        BufferedImage image = ImageIO.read(screenshots.resolve(result.screenshot()).toFile());
+        BufferedImage image = screenshotOf(result);
         assertColour(TestSite.IMAGE_BLUE, image, 900, 100);
         assertColour(TestSite.CSS_RED, image, 200, 150);
     }
@@ -111,7 +111,7 @@ class RenderHandlerTest {
         RenderResult result = render(site.url("/lazy-image.html"), PageLimits.defaults());
 
         assertSucceeded(result);
-        BufferedImage image = ImageIO.read(screenshots.resolve(result.screenshot()).toFile());
+        BufferedImage image = screenshotOf(result);
         assertColour(TestSite.IMAGE_BLUE, image, 900, 100);
         assertColour(TestSite.IMAGE_BLUE, image, 600, 100);
     }
@@ -124,7 +124,7 @@ class RenderHandlerTest {
         RenderResult defaultResult = render(site.url("/page.html?again"), PageLimits.defaults());
 
         assertSucceeded(smallResult);
-        BufferedImage image = ImageIO.read(screenshots.resolve(smallResult.screenshot()).toFile());
+        BufferedImage image = screenshotOf(smallResult);
         assertEquals(List.of(800, 600), List.of(image.getWidth(), image.getHeight()));
         assertEquals(List.of(800, 600), List.of(smallResult.width(), smallResult.height()));
         assertColour(TestSite.IMAGE_BLUE, image, 600, 100);
@@ -137,7 +137,7 @@ class RenderHandlerTest {
         RenderResult result = render(site.url("/missing.html"), PageLimits.defaults());
 
         assertSucceeded(result);
-        assertColour(TestSite.ERROR_GREEN, ImageIO.read(screenshots.resolve(result.screenshot()).toFile()), 100, 100);
+        assertColour(TestSite.ERROR_GREEN, screenshotOf(result), 100, 100);
     }
 
     @Test
@@ -225,7 +225,7 @@ class RenderHandlerTest {
         if (spinning.failed()) {
             assertEquals("render timed out after 3s", spinning.error());
         } else {
-            BufferedImage image = ImageIO.read(screenshots.resolve(spinning.screenshot()).toFile());
+            BufferedImage image = screenshotOf(spinning);
             assertTrue(darkPixels(image, 0, 0, 300, 60) > 50, "the page's text is not in its screenshot");
         }
         assertTrue(tookMillis < 10_000, "took " + tookMillis + " ms for a 3 s timeout");
@@ -293,6 +293,10 @@ class RenderHandlerTest {
         int distance = Math.abs(expected.getRed() - actual.getRed()) + Math.abs(expected.getGreen() - actual.getGreen())
                 + Math.abs(expected.getBlue() - actual.getBlue());
         assertTrue(distance <= 12, "pixel (" + x + "," + y + ") is " + actual + ", expected about " + expected);
+    }
+
+    private static BufferedImage screenshotOf(RenderResult result) throws IOException {
+        return ImageIO.read(screenshots.resolve(result.screenshot()).toFile());
     }
 
     static int darkPixels(BufferedImage image, int left, int top, int right, int bottom) {
