@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Loads a page and takes its viewport PNG on a chrome-headless-shell started with
@@ -43,6 +44,23 @@ final class BeginFrameCapture {
 
     static final int FRAME_INTERVAL_MILLIS = 16;
 
+    /**
+     * How long frames may come back without a screenshot before {@link FramesStalled}. A page needs one
+     * or two; a tab stuck that way stays stuck, through reloads and resizes, until it is closed.
+     */
+    static final long STALLED_AFTER_MILLIS = 1_000;
+
+    /**
+     * The page loaded, but its tab drew no frame with a screenshot for {@link #STALLED_AFTER_MILLIS}.
+     * Chromium 156 does this now and then to a tab opened just after another was closed (about one new
+     * tab in 25 when every page had a new one); the same page in another new tab is drawn at once.
+     */
+    static final class FramesStalled extends RuntimeException {
+        FramesStalled(int frames) {
+            super(frames + " frames in a row came back without a screenshot");
+        }
+    }
+
     private BeginFrameCapture() {}
 
     /** Whether {@code executable} is a headless shell (Debian's, Chrome for Testing's, Playwright's). */
@@ -63,15 +81,16 @@ final class BeginFrameCapture {
     /**
      * Navigates to {@code url}, draws frames until the load event (Playwright's "load" state) and
      * returns the PNG of one more frame. Throws {@link TimeoutError} once {@code deadlineNanos} has
-     * passed between two steps; a step that hangs is the watchdog's.
+     * passed between two steps; a step that hangs is the watchdog's. With {@code giveUpWhenStalled},
+     * throws {@link FramesStalled} rather than wait out the deadline for a tab that draws nothing.
      */
-    static byte[] loadAndCapture(Page page, String url, long deadlineNanos) {
+    static byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled) {
         CDPSession session = page.context().newCDPSession(page);
         try {
             // An HTTP error status still loads a page, and that page gets its screenshot.
             page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(RenderSlot.millisLeft(deadlineNanos)));
             drawFramesUntilLoaded(page, session, deadlineNanos);
-            return screenshot(session, deadlineNanos);
+            return screenshot(session, deadlineNanos, giveUpWhenStalled);
         } finally {
             detachQuietly(session);
         }
@@ -90,7 +109,7 @@ final class BeginFrameCapture {
         }
     }
 
-    private static byte[] screenshot(CDPSession session, long deadlineNanos) {
+    private static byte[] screenshot(CDPSession session, long deadlineNanos, boolean giveUpWhenStalled) {
         JsonObject png = new JsonObject();
         png.addProperty("format", "png");
         png.addProperty("optimizeForSpeed", true);
@@ -99,11 +118,13 @@ final class BeginFrameCapture {
         // A frame comes back without a screenshot while the renderer is still setting up (about a
         // third of the manual's pages needed a second frame) or while the page's script keeps its
         // main thread busy. The page gets until its deadline, as a screenshot on Chromium's own
-        // frames would wait for it.
-        while (true) {
+        // frames would wait for it, unless the caller would rather try a new tab.
+        long stalledAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALLED_AFTER_MILLIS);
+        for (int frames = 1; ; frames++) {
             RenderSlot.millisLeft(deadlineNanos);
             JsonObject frame = session.send("HeadlessExperimental.beginFrame", params);
             if (frame.has("screenshotData")) return Base64.getDecoder().decode(frame.get("screenshotData").getAsString());
+            if (giveUpWhenStalled && System.nanoTime() - stalledAt > 0) throw new FramesStalled(frames);
         }
     }
 

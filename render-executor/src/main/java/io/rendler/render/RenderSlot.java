@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One page in flight: its own Playwright driver, its own Chromium, one browser context and one page
@@ -76,6 +77,7 @@ final class RenderSlot implements AutoCloseable {
     private final int id;
     private final Path executable;
     private final List<String> chromiumArgs;
+    private final int rendersPerPage;
 
     private Playwright playwright;
     private Browser browser;
@@ -90,8 +92,14 @@ final class RenderSlot implements AutoCloseable {
     private boolean tryBeginFrames;
 
     RenderSlot(int id, Path executable, List<String> extraChromiumArgs, boolean beginFrames) {
+        this(id, executable, extraChromiumArgs, beginFrames, RENDERS_PER_PAGE);
+    }
+
+    /** With a new tab every {@code rendersPerPage} pages; tests open one for every page. */
+    RenderSlot(int id, Path executable, List<String> extraChromiumArgs, boolean beginFrames, int rendersPerPage) {
         this.id = id;
         this.executable = executable;
+        this.rendersPerPage = rendersPerPage;
         List<String> args = new ArrayList<>(CHROMIUM_ARGS);
         args.addAll(extraChromiumArgs);
         this.chromiumArgs = List.copyOf(args);
@@ -137,9 +145,13 @@ final class RenderSlot implements AutoCloseable {
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            byte[] png = watchdog == null
-                    ? load(current, url, deadline)
-                    : watchdog.guard(deadline + WATCHDOG_GRACE_NANOS, () -> pageCrashed, () -> load(current, url, deadline));
+            byte[] png;
+            try {
+                png = guardedLoad(current, url, deadline, true);
+            } catch (BeginFrameCapture.FramesStalled e) {
+                LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
+                png = guardedLoad(preparePage(limits, true), url, deadline, false);
+            }
             closePopups();
             return png;
         } catch (TimeoutError e) {
@@ -168,9 +180,16 @@ final class RenderSlot implements AutoCloseable {
         return new RenderFailedException("render timed out after " + seconds(timeoutMillis));
     }
 
+    private byte[] guardedLoad(Page current, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+        Supplier<byte[]> load = () -> load(current, url, deadlineNanos, giveUpWhenStalled);
+        return watchdog == null ? load.get() : watchdog.guard(deadlineNanos + WATCHDOG_GRACE_NANOS, () -> pageCrashed, load);
+    }
+
     /** Loads {@code url} up to its load event and returns the screenshot, both within the deadline. */
-    private byte[] load(Page current, String url, long deadlineNanos) {
-        if (captureMode == CaptureMode.BEGIN_FRAMES) return BeginFrameCapture.loadAndCapture(current, url, deadlineNanos);
+    private byte[] load(Page current, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+        if (captureMode == CaptureMode.BEGIN_FRAMES) {
+            return BeginFrameCapture.loadAndCapture(current, url, deadlineNanos, giveUpWhenStalled);
+        }
         // An HTTP error status still loads a page, and that page gets its screenshot.
         current.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(millisLeft(deadlineNanos)));
         return screenshot(current, deadlineNanos);
@@ -200,18 +219,18 @@ final class RenderSlot implements AutoCloseable {
     /** The slot's page, set up for {@code limits}; a slot that cannot even get that far starts over once. */
     private Page readyPage(PageLimits limits) {
         try {
-            return preparePage(limits);
+            return preparePage(limits, false);
         } catch (PlaywrightException e) {
             LOG.log(Level.WARNING, "render slot {0}: starting over after {1}", id, oneLine(e));
             close();
-            return preparePage(limits);
+            return preparePage(limits, false);
         }
     }
 
-    private Page preparePage(PageLimits limits) {
+    private Page preparePage(PageLimits limits, boolean newTab) {
         if (browser == null || !browser.isConnected()) startBrowser();
         if (context == null || !limits.userAgent().equals(contextUserAgent)) newContext(limits);
-        if (page == null || page.isClosed() || pageCrashed || rendersOnPage >= RENDERS_PER_PAGE) newPage();
+        if (newTab || page == null || page.isClosed() || pageCrashed || rendersOnPage >= rendersPerPage) newPage();
         rendersOnPage++;
         ViewportSize viewport = page.viewportSize();
         if (viewport == null || viewport.width != limits.viewportWidth() || viewport.height != limits.viewportHeight()) {

@@ -1,0 +1,48 @@
+package io.rendler.render;
+
+import static io.rendler.render.RenderHandlerTest.OFFLINE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rendler.common.PageLimits;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One slot that opens a new tab for every page, where it normally does so every
+ * {@value RenderSlot#RENDERS_PER_PAGE} pages. On Chromium 156's headless shell about one new tab in
+ * 25 never draws a frame with a screenshot (BeginFrameCapture.FramesStalled); over this many tabs
+ * some are sure to, and each of those pages must still come back, drawn, well within its time.
+ */
+@Timeout(180)
+class NewTabPerPageTest {
+
+    private static final int PAGES = 150;
+
+    /** Well under what a stalled tab left alone would need: the whole time. */
+    private static final PageLimits LIMITS = new PageLimits(5_000, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT);
+
+    @Test
+    void everyPageInANewTabIsCapturedWithTheSamePixels() throws Exception {
+        try (TestSite site = new TestSite();
+                RenderSlot slot = new RenderSlot(0, BrowserLocator.forThisMachine().locate(Optional.empty()), OFFLINE, true, 1)) {
+            int[] first = pixels(slot.capture(site.url("/page.html?tab=0"), LIMITS));
+            assertEquals(1280 * 800, first.length);
+
+            for (int tab = 1; tab < PAGES; tab++) {
+                int[] again = pixels(slot.capture(site.url("/page.html?tab=" + tab), LIMITS));
+                assertArrayEquals(first, again, "tab " + tab + " drew something else");
+            }
+        }
+    }
+
+    private static int[] pixels(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+}
