@@ -58,6 +58,9 @@ final class RenderSlot implements AutoCloseable {
      */
     static final int RENDERS_PER_PAGE = 50;
 
+    /** How many new tabs a page gets when its tab stalls; about one new tab in 25 does. */
+    private static final int NEW_TABS_WHEN_STALLED = 3;
+
     /** How long past the page's own deadline the watchdog waits before it ends the driver. */
     private static final long WATCHDOG_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -145,13 +148,7 @@ final class RenderSlot implements AutoCloseable {
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            byte[] png;
-            try {
-                png = guardedLoad(current, url, deadline, true);
-            } catch (BeginFrameCapture.FramesStalled e) {
-                LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
-                png = guardedLoad(preparePage(limits, true), url, deadline, false);
-            }
+            byte[] png = loadMovingOffStalledTabs(current, url, limits, deadline);
             closePopups();
             return png;
         } catch (TimeoutError e) {
@@ -178,6 +175,23 @@ final class RenderSlot implements AutoCloseable {
 
     private static RenderFailedException timedOut(long timeoutMillis) {
         return new RenderFailedException("render timed out after " + seconds(timeoutMillis));
+    }
+
+    /**
+     * A tab that stalls ({@link BeginFrameCapture.FramesStalled}) is given up for a new one, a few
+     * times; after that the page waits out its deadline, as a page whose script never lets a frame
+     * be drawn must.
+     */
+    private byte[] loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
+        Page tab = first;
+        for (int newTabs = 0; ; newTabs++) {
+            try {
+                return guardedLoad(tab, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+            } catch (BeginFrameCapture.FramesStalled e) {
+                LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
+                tab = preparePage(limits, true);
+            }
+        }
     }
 
     private byte[] guardedLoad(Page current, String url, long deadlineNanos, boolean giveUpWhenStalled) {
