@@ -128,7 +128,7 @@ final class BeginFrameCapture {
         }
     }
 
-    private static void detachQuietly(CDPSession session) {
+    static void detachQuietly(CDPSession session) {
         try {
             session.detach();
         } catch (PlaywrightException e) {

@@ -28,8 +28,11 @@ final class CdpScreenshot {
         params.addProperty("optimizeForSpeed", true);
         // A session per screenshot, detached at once, so none piles up on a reused page.
         CDPSession session = page.context().newCDPSession(page);
-        JsonObject result = session.send("Page.captureScreenshot", params);
-        session.detach();
-        return Base64.getDecoder().decode(result.get("data").getAsString());
+        try {
+            JsonObject result = session.send("Page.captureScreenshot", params);
+            return Base64.getDecoder().decode(result.get("data").getAsString());
+        } finally {
+            BeginFrameCapture.detachQuietly(session);
+        }
     }
 }
