@@ -23,6 +23,13 @@ public record RenderSettings(Path screenshotDir, int parallelism, Optional<Path>
 
     public static final int DEFAULT_PARALLELISM = 2;
 
+    /**
+     * Environment variables that change how each render executor captures, to compare the ways
+     * (bench/README.md): RENDLER_BEGIN_FRAMES=0, RENDLER_CDP_SCREENSHOT=0. The Mesos backend passes
+     * the scheduler's on to its executors, as local mode's child processes inherit them.
+     */
+    public static final List<String> CAPTURE_SWITCHES = List.of(BeginFrameCapture.DISABLE_ENV, RenderSlot.CDP_SCREENSHOT_ENV);
+
     public RenderSettings {
         Objects.requireNonNull(screenshotDir, "screenshotDir");
         Objects.requireNonNull(chromium, "chromium");

@@ -65,7 +65,9 @@ final class RenderSlot implements AutoCloseable {
     private static final long WATCHDOG_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** RENDLER_CDP_SCREENSHOT=0 goes back to Playwright's page.screenshot, to compare the two. */
-    private static final boolean CDP_SCREENSHOTS = !"0".equals(System.getenv("RENDLER_CDP_SCREENSHOT"));
+    static final String CDP_SCREENSHOT_ENV = "RENDLER_CDP_SCREENSHOT";
+
+    private static final boolean CDP_SCREENSHOTS = !"0".equals(System.getenv(CDP_SCREENSHOT_ENV));
 
     /** How the slot's current browser loads a page and takes its screenshot. */
     private enum CaptureMode {

@@ -2,6 +2,7 @@ package io.rendler.scheduler.cli;
 
 import io.rendler.common.mesos.FrameworkInfos;
 import io.rendler.common.mesos.SchedulerClient;
+import io.rendler.render.RenderSettings;
 import io.rendler.scheduler.mesos.MesosBackend;
 import io.rendler.scheduler.mesos.MesosSettings;
 import io.rendler.scheduler.run.SetupException;
@@ -45,8 +46,18 @@ final class MesosBackendFactory {
                 options.crawlConcurrency,
                 options.renderConcurrency,
                 Optional.ofNullable(options.chromium),
-                options.chromiumArgs);
+                options.chromiumArgs,
+                captureSwitches());
         return new MesosBackend(settings, outDir.resolve("screenshots"), log);
+    }
+
+    private static Map<String, String> captureSwitches() {
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String name : RenderSettings.CAPTURE_SWITCHES) {
+            String value = System.getenv(name);
+            if (value != null) set.put(name, value);
+        }
+        return set;
     }
 
     private static URI masterUri(String address) {

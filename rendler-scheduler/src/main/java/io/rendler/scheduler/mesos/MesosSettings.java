@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param renderParallelism pages at once inside one render executor
  * @param chromium          a Chromium path to hand the render executor, when the user gave one
  * @param chromiumArgs      extra Chromium flags for the render executor
+ * @param captureSwitches   the {@code RenderSettings.CAPTURE_SWITCHES} set where the scheduler runs,
+ *                          for the render executors' environment
  */
 public record MesosSettings(
         String master,
@@ -35,7 +37,8 @@ public record MesosSettings(
         int crawlParallelism,
         int renderParallelism,
         Optional<Path> chromium,
-        List<String> chromiumArgs) {
+        List<String> chromiumArgs,
+        Map<String, String> captureSwitches) {
 
     public static final String CRAWL_JAR = "crawl-executor.jar";
     public static final String RENDER_JAR = "render-executor.jar";

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rendler.mesossim.MesosSimulator;
+import io.rendler.mesossim.StartedExecutor;
 import io.rendler.scheduler.demo.DemoSite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -52,12 +56,16 @@ class MesosPipelineTest {
 
     /** Starts rendler against {@code master}; the caller waits for it. */
     private static Process rendler(Path out, String master, String... extra) throws IOException {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--master", master,
+        return rendler(Map.of(), out, master, extra);
+    }
+
+    private static Process rendler(Map<String, String> env, Path out, String master, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--master", master,
                 "--output", out.resolve("run").toString(), "--max-pages", "500", "--max-depth", "50",
                 "--failover-timeout", "60s", "--viewport", "640x400"));
-        args.addAll(java.util.List.of(extra));
+        args.addAll(List.of(extra));
         args.add(site.startUrl());
-        return Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), args.toArray(String[]::new));
+        return Rendler.start(env, out.resolve("stdout.txt"), out.resolve("stderr.txt"), args.toArray(String[]::new));
     }
 
     private static String finish(Process process, Path out) throws Exception {
@@ -88,7 +96,8 @@ class MesosPipelineTest {
     @Test
     void aCrawlOnMesosGivesTheSameGraphAndScreenshotsAsLocalMode(@TempDir Path out) throws Exception {
         try (MesosSimulator mesos = simulator()) {
-            Process rendler = rendler(out, mesos.masterAddress());
+            // A capture switch set where the scheduler runs reaches the render executor on the agent.
+            Process rendler = rendler(Map.of("RENDLER_BEGIN_FRAMES", "0"), out, mesos.masterAddress());
             mesos.await(Duration.ofSeconds(60), "rendler registers", () -> !mesos.registeredFrameworkIds().isEmpty());
             String frameworkId = mesos.registeredFrameworkIds().get(0);
             String log = finish(rendler, out);
@@ -97,6 +106,10 @@ class MesosPipelineTest {
             assertFalse(mesos.isFrameworkRegistered(frameworkId), "TEARDOWN removes the framework");
             // One executor of each kind served every task: ExecutorInfo is reused, not relaunched.
             assertEquals(2, mesos.startedExecutors().size(), mesos.startedExecutors().toString());
+            StartedExecutor render = mesos.startedExecutors().stream()
+                    .filter(e -> e.executorId().equals("rendler-render")).findFirst().orElseThrow();
+            String renderLog = Files.readString(render.stderr(), StandardCharsets.UTF_8);
+            assertTrue(renderLog.contains("capturing with CDP_SCREENSHOT"), renderLog);
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code rendler} command as a child JVM, as a user would, and captures what it says. */
@@ -42,6 +43,11 @@ final class Rendler {
     }
 
     static Process start(Path stdout, Path stderr, String... args) throws IOException {
+        return start(Map.of(), stdout, stderr, args);
+    }
+
+    /** With {@code environment} added to this JVM's. */
+    static Process start(Map<String, String> environment, Path stdout, Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dsun.net.httpserver.nodelay=true",
@@ -49,9 +55,10 @@ final class Rendler {
                 "io.rendler.scheduler.cli.RendlerCommand",
                 TEST_RESOLVER));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+                .redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 }
