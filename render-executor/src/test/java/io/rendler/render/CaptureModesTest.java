@@ -11,6 +11,7 @@ import io.rendler.common.RenderResult;
 import io.rendler.common.ScreenshotNames;
 import io.rendler.common.TaskRequest;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,12 @@ class CaptureModesTest {
     }
 
     private static int[] pixels(Path png) throws IOException {
-        BufferedImage image = ImageIO.read(png.toFile());
+        return pixels(Files.readAllBytes(png));
+    }
+
+    /** Every pixel of a PNG as ARGB, row by row. */
+    static int[] pixels(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 }

@@ -1,15 +1,12 @@
 package io.rendler.render;
 
+import static io.rendler.render.CaptureModesTest.pixels;
 import static io.rendler.render.RenderHandlerTest.OFFLINE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rendler.common.PageLimits;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Optional;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,10 +36,5 @@ class NewTabPerPageTest {
                 assertArrayEquals(first, again, "tab " + tab + " drew something else");
             }
         }
-    }
-
-    private static int[] pixels(byte[] png) throws IOException {
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 }
