@@ -11,8 +11,12 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +29,10 @@ import java.util.stream.Stream;
  * every run and deletes it again at exit, which cost about a second per run here (bench/README.md).
  *
  * <p>The cache is {@code $XDG_CACHE_HOME/rendler} or {@code ~/.cache/rendler}, one directory per
- * driver version and CPU architecture. A directory counts only once it holds the completion marker,
+ * driver version and CPU architecture. A Mesos agent often starts executors with no HOME at all;
+ * there the cache is a private {@code rendler-cache-USER} directory in the temporary directory, so
+ * only the first executor on an agent pays for the unpacking (and each of its render slots does not
+ * unpack a copy of its own). A directory counts only once it holds the completion marker,
  * and it gets its final name by an atomic rename, so two runs unpacking at once cannot see half a
  * driver. Anything that goes wrong leaves Playwright to its default. A driver the user chose with
  * {@code PLAYWRIGHT_DRIVER_DIR} or {@code -Dplaywright.cli.dir} is left alone, and
@@ -48,7 +55,8 @@ final class PlaywrightDriverCache {
     static synchronized void install(Map<String, String> env) {
         if (System.getProperty(DIR_PROPERTY) != null || env.containsKey(DIR_ENV) || "0".equals(env.get(OFF_ENV))) return;
         try {
-            Optional<Path> root = cacheRoot(env);
+            Optional<Path> root = cacheRoot(env).or(() -> privateTempRoot(Path.of(System.getProperty("java.io.tmpdir")),
+                    System.getProperty("user.name", "unknown")));
             if (root.isEmpty()) return;
             Path driver = prepare(root.get(), bundledVersion(), PlaywrightDriverCache::unpackBundledDriver);
             System.setProperty(DIR_PROPERTY, driver.toString());
@@ -63,6 +71,29 @@ final class PlaywrightDriverCache {
         if (xdg != null && Path.of(xdg).isAbsolute()) return Optional.of(Path.of(xdg, "rendler"));
         String home = env.get("HOME");
         if (home != null && Path.of(home).isAbsolute()) return Optional.of(Path.of(home, ".cache", "rendler"));
+        return Optional.empty();
+    }
+
+    /**
+     * {@code tmp/rendler-cache-USER}, made readable by this user only; empty when it exists but
+     * belongs to someone else or others may write to it, since a driver planted there would run as us.
+     */
+    static Optional<Path> privateTempRoot(Path tmp, String user) {
+        Path root = tmp.resolve("rendler-cache-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
+        try {
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            PosixFileAttributes attributes = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            boolean ours = attributes.isDirectory()
+                    && attributes.owner().equals(root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user))
+                    && !attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                    && !attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+            if (ours) return Optional.of(root);
+            LOG.log(Level.INFO, "not caching the Playwright driver in {0}: it is not a private directory of {1}", root, user);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.INFO, "not caching the Playwright driver in {0}: {1}", root, e.toString());
+        }
         return Optional.empty();
     }
 

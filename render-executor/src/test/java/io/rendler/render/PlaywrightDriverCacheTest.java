@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,24 @@ class PlaywrightDriverCacheTest {
         assertEquals(Optional.of(Path.of("/home/ann/.cache/rendler")),
                 PlaywrightDriverCache.cacheRoot(Map.of("XDG_CACHE_HOME", "relative", "HOME", "/home/ann")));
         assertEquals(Optional.empty(), PlaywrightDriverCache.cacheRoot(Map.of()));
+    }
+
+    @Test
+    void withoutHomeTheCacheIsAPrivateDirectoryInTmp(@TempDir Path tmp) throws IOException {
+        String me = System.getProperty("user.name");
+        Path root = PlaywrightDriverCache.privateTempRoot(tmp, me).orElseThrow();
+        assertEquals(tmp.resolve("rendler-cache-" + me), root);
+        assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(root));
+        assertEquals(Optional.of(root), PlaywrightDriverCache.privateTempRoot(tmp, me), "found again by the next executor");
+    }
+
+    @Test
+    void aTmpCacheThatOthersCanWriteIsNotUsed(@TempDir Path tmp) throws IOException {
+        String me = System.getProperty("user.name");
+        Files.createDirectory(tmp.resolve("rendler-cache-" + me),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(tmp.resolve("rendler-cache-" + me), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(Optional.empty(), PlaywrightDriverCache.privateTempRoot(tmp, me));
     }
 
     @Test

@@ -29,10 +29,25 @@ public final class MesosBackend implements ClusterBackend {
     /** How long to wait for the first SUBSCRIBED before telling the user the master is unreachable. */
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(20);
 
-    /** Per task and per executor resources. Chromium is what needs the memory. */
-    static final Map<TaskKind, OfferPacker.Sizing> SIZING = Map.of(
-            TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256)),
-            TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512)));
+    /** Tasks queued per executor slot; see {@link #sizing}. */
+    static final int CRAWL_TASKS_PER_SLOT = 8;
+    static final int RENDER_TASKS_PER_SLOT = 8;
+
+    /**
+     * What each executor holds and what each task adds. The render executor runs {@code parallelism}
+     * Chromium slots for its whole life, so their share of cpus and memory is the executor's; a task
+     * is a queued work item with a token share. Queue depths keep the slots busy between offers,
+     * which the master makes about once a second per agent (its allocation interval): a render
+     * executor does several pages a second per slot, a crawl executor far more.
+     */
+    static Map<TaskKind, OfferPacker.Sizing> sizing(int crawlParallelism, int renderParallelism) {
+        return Map.of(
+                TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.01, 4), new Resources(0.2, 320),
+                        CRAWL_TASKS_PER_SLOT * crawlParallelism),
+                TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.01, 8),
+                        new Resources(0.1 + 0.3 * renderParallelism, 256 + 384 * renderParallelism),
+                        RENDER_TASKS_PER_SLOT * renderParallelism));
+    }
 
     /** C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium. */
     private static final String JAVA = "java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
@@ -43,6 +58,7 @@ public final class MesosBackend implements ClusterBackend {
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile String stoppedReason;
     private volatile boolean finishing;
+    private Map<TaskKind, OfferPacker.Sizing> sizing;
     private FileServer files;
     private SchedulerClient client;
     private MesosScheduler scheduler;
@@ -70,7 +86,8 @@ public final class MesosBackend implements ClusterBackend {
                 .withGiveUpAfter(settings.failoverTimeout());
         if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
         client = new SchedulerClient(config, info, new Listener());
-        scheduler = new MesosScheduler(coordinator, new OfferPacker(SIZING), this::taskInfos, this::withUploadUrl,
+        sizing = sizing(settings.crawlParallelism(), settings.renderParallelism());
+        scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
                 settings.role(), call -> client.send(call), log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
         client.start();
@@ -92,7 +109,7 @@ public final class MesosBackend implements ClusterBackend {
         Map<TaskKind, TaskInfos.ExecutorLaunch> launches = new LinkedHashMap<>();
         launches.put(TaskKind.CRAWL, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.CRAWL_JAR),
                 JAVA + MesosSettings.CRAWL_JAR,
-                SIZING.get(TaskKind.CRAWL).executor(),
+                sizing.get(TaskKind.CRAWL).executor(),
                 Map.of("RENDLER_PARALLELISM", Integer.toString(settings.crawlParallelism()))));
         Map<String, String> renderEnv = new LinkedHashMap<>();
         renderEnv.put("RENDLER_PARALLELISM", Integer.toString(settings.renderParallelism()));
@@ -100,9 +117,9 @@ public final class MesosBackend implements ClusterBackend {
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
         renderEnv.putAll(settings.captureSwitches());
         launches.put(TaskKind.RENDER, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.RENDER_JAR),
-                JAVA + MesosSettings.RENDER_JAR, SIZING.get(TaskKind.RENDER).executor(), renderEnv));
+                JAVA + MesosSettings.RENDER_JAR, sizing.get(TaskKind.RENDER).executor(), renderEnv));
         Map<TaskKind, Resources> taskResources = Map.of(
-                TaskKind.CRAWL, SIZING.get(TaskKind.CRAWL).task(), TaskKind.RENDER, SIZING.get(TaskKind.RENDER).task());
+                TaskKind.CRAWL, sizing.get(TaskKind.CRAWL).task(), TaskKind.RENDER, sizing.get(TaskKind.RENDER).task());
         return new TaskInfos(frameworkId, launches, taskResources);
     }
 

@@ -2,6 +2,7 @@ package io.rendler.scheduler.mesos;
 
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
+import io.rendler.common.mesos.MesosIds;
 import io.rendler.common.mesos.SchedulerCalls;
 import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.Progress;
@@ -57,8 +58,10 @@ public final class MesosScheduler {
     private final CallSink calls;
     private final Consumer<String> log;
 
-    /** Tasks launched and not yet terminal, with the agent they run on (needed for KILL and RECONCILE). */
-    private final Map<String, AgentID> launched = new HashMap<>();
+    /** A task launched and not yet terminal: its agent (for KILL and RECONCILE) and kind (for queue depth). */
+    private record Launched(AgentID agent, TaskKind kind) {}
+
+    private final Map<String, Launched> launched = new HashMap<>();
     /** Executor kinds we believe are running on each agent, so their resources are charged once. */
     private final Map<AgentID, Set<TaskKind>> executors = new HashMap<>();
     private TaskInfos taskInfos;
@@ -86,7 +89,7 @@ public final class MesosScheduler {
         suppressed = false;
         if (!launched.isEmpty()) {
             List<Call.Reconcile.Task> tasks = new ArrayList<>();
-            launched.forEach((taskId, agent) -> tasks.add(SchedulerCalls.reconcileTask(io.rendler.common.mesos.MesosIds.taskId(taskId), agent)));
+            launched.forEach((taskId, task) -> tasks.add(SchedulerCalls.reconcileTask(MesosIds.taskId(taskId), task.agent())));
             send(SchedulerCalls.reconcile(tasks));
             log.accept("resubscribed; reconciling " + tasks.size() + " tasks");
         }
@@ -112,10 +115,10 @@ public final class MesosScheduler {
             waiting.put(TaskKind.RENDER, queued.pendingRenders());
             Set<TaskKind> running = executorsOn(offer);
             List<TaskInfo> tasks = new ArrayList<>();
-            for (TaskKind kind : packer.pack(available(offer), running, waiting)) {
+            for (TaskKind kind : packer.pack(available(offer), running, inFlightOn(offer.getAgentId()), waiting)) {
                 coordinator.poll(kind).map(prepare).ifPresent(request -> {
                     tasks.add(taskInfos.task(request, offer.getAgentId(), role));
-                    launched.put(request.taskId(), offer.getAgentId());
+                    launched.put(request.taskId(), new Launched(offer.getAgentId(), kind));
                 });
             }
             if (tasks.isEmpty()) {
@@ -197,7 +200,7 @@ public final class MesosScheduler {
 
     /** KILL every task still running; used when the grace period after a stop is over. */
     public synchronized void killAll() {
-        launched.forEach((taskId, agent) -> send(SchedulerCalls.kill(io.rendler.common.mesos.MesosIds.taskId(taskId), agent)));
+        launched.forEach((taskId, task) -> send(SchedulerCalls.kill(MesosIds.taskId(taskId), task.agent())));
     }
 
     public synchronized int runningTasks() {
@@ -207,6 +210,14 @@ public final class MesosScheduler {
     /** Ends the framework: the master kills its tasks and executors and forgets it. */
     public synchronized void teardown() {
         if (taskInfos != null) send(SchedulerCalls.teardown());
+    }
+
+    private Map<TaskKind, Integer> inFlightOn(AgentID agent) {
+        Map<TaskKind, Integer> count = new EnumMap<>(TaskKind.class);
+        for (Launched task : launched.values()) {
+            if (task.agent().equals(agent)) count.merge(task.kind(), 1, Integer::sum);
+        }
+        return count;
     }
 
     private Set<TaskKind> executorsOn(Offer offer) {

@@ -41,9 +41,10 @@ class WorkshopExercisesTest {
     @Test
     void exercise1_atMostTwoRendersPerOffer() {
         OfferPacker packer = new OfferPacker(Map.of(
-                TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256)),
-                TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512))));
-        List<TaskKind> plan = packer.pack(new Resources(16, 65536), Set.of(), Map.of(TaskKind.RENDER, 50, TaskKind.CRAWL, 50));
+                TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256), 100),
+                TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512), 100)));
+        List<TaskKind> plan = packer.pack(new Resources(16, 65536), Set.of(), Map.of(),
+                Map.of(TaskKind.RENDER, 50, TaskKind.CRAWL, 50));
         assertEquals(2, plan.stream().filter(k -> k == TaskKind.RENDER).count(), plan.toString());
         assertTrue(plan.contains(TaskKind.CRAWL), "the room left goes to crawls");
     }

@@ -56,7 +56,7 @@ class MesosSchedulerTest {
                 "java -jar crawl-executor.jar", new Resources(0.1, 256), Map.of());
         TaskInfos.ExecutorLaunch render = new TaskInfos.ExecutorLaunch("http://files/render-executor.jar",
                 "java -jar render-executor.jar", new Resources(0.2, 512), Map.of());
-        scheduler = new MesosScheduler(coordinator, new OfferPacker(MesosBackend.SIZING),
+        scheduler = new MesosScheduler(coordinator, new OfferPacker(MesosBackend.sizing(8, 2)),
                 id -> new TaskInfos(id, Map.of(TaskKind.CRAWL, crawl, TaskKind.RENDER, render),
                         Map.of(TaskKind.CRAWL, new Resources(0.1, 32), TaskKind.RENDER, new Resources(0.5, 128))),
                 request -> request, "*", calls::add, log::add);
