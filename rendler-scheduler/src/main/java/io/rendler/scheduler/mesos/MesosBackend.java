@@ -30,8 +30,8 @@ public final class MesosBackend implements ClusterBackend {
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(20);
 
     /** Tasks queued per executor slot; see {@link #sizing}. */
-    static final int CRAWL_TASKS_PER_SLOT = 8;
-    static final int RENDER_TASKS_PER_SLOT = 8;
+    static final int CRAWL_TASKS_PER_SLOT = 16;
+    static final int RENDER_TASKS_PER_SLOT = 16;
 
     /**
      * What each executor holds and what each task adds. The render executor runs {@code parallelism}
