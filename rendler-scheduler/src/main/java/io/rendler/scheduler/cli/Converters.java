@@ -13,6 +13,10 @@ final class Converters {
     private Converters() {}
 
     record Viewport(int width, int height) {
+        /** Smaller than a phone screen or larger than Chromium draws in one piece: no one means those. */
+        static final int MIN = 200;
+        static final int MAX = 8192;
+
         @Override
         public String toString() {
             return width + "x" + height;
@@ -28,7 +32,10 @@ final class Converters {
             if (!m.matches()) throw new TypeConversionException("'" + value + "' is not a viewport; use WIDTHxHEIGHT, e.g. 1280x800");
             int w = Integer.parseInt(m.group(1));
             int h = Integer.parseInt(m.group(2));
-            if (w > 8192 || h > 8192) throw new TypeConversionException("viewport " + value + " is too large (max 8192x8192)");
+            if (w < Viewport.MIN || h < Viewport.MIN || w > Viewport.MAX || h > Viewport.MAX) {
+                throw new TypeConversionException("viewport " + value + " is out of range: width and height must each be "
+                        + Viewport.MIN + " to " + Viewport.MAX + " pixels");
+            }
             return new Viewport(w, h);
         }
     }

@@ -47,7 +47,9 @@ final class CrawlLauncher {
     /** Checks a start URL as typed by a user; empty with a one-line reason printed when it is unusable. */
     Optional<String> parseStartUrl(String typed) {
         if (!typed.contains("://")) {
-            err.println("rendler: '" + typed + "' is not a URL; did you mean https://" + typed + " ?");
+            Optional<String> guess = UrlNormalizer.normalize("https://" + typed.strip());
+            err.println("rendler: '" + typed + "' is not a URL; "
+                    + (guess.isPresent() ? "did you mean " + guess.get() + " ?" : "give an http or https URL, e.g. https://example.org/"));
             return Optional.empty();
         }
         Optional<String> url = UrlNormalizer.normalize(typed);
@@ -68,7 +70,7 @@ final class CrawlLauncher {
         ProgressReporter progress = new ProgressReporter(err, mode);
         ClusterBackend backend;
         try {
-            prepareOutputDir(outDir);
+            prepareOutputDir(outDir, !options.noRender);
             backend = options.master.equals("local") ? localBackend(outDir) : new MesosBackendFactory(options, progress::note).create(outDir);
         } catch (SetupException e) {
             err.println("rendler: " + e.getMessage());
@@ -155,11 +157,11 @@ final class CrawlLauncher {
         return new LocalBackend(handlers);
     }
 
-    private static void prepareOutputDir(Path outDir) {
+    private static void prepareOutputDir(Path outDir, boolean rendering) {
         try {
-            Files.createDirectories(outDir.resolve("screenshots"));
+            Files.createDirectories(rendering ? outDir.resolve("screenshots") : outDir);
         } catch (IOException e) {
-            throw new SetupException("cannot create the output directory " + outDir + ": " + e.getMessage());
+            throw new SetupException("cannot create the output directory " + outDir + ": " + IoReasons.of(e));
         }
         if (!Files.isWritable(outDir)) throw new SetupException("the output directory " + outDir + " is not writable");
     }

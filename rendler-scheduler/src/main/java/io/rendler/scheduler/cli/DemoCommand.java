@@ -7,7 +7,11 @@ import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "demo",
@@ -47,8 +51,12 @@ final class DemoCommand implements Callable<Integer> {
                     + " with --master, e.g. 192.168.56.1 for the Vagrant VM. Default: ${DEFAULT-VALUE}.")
     String bind;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        adoptOptionsGivenBeforeDemo();
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
@@ -62,8 +70,24 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.currentThread().join();
                 return ExitCode.OK;
             }
-            System.err.println("rendler: serving the sample site at " + site.startUrl());
+            if (!options.quiet) System.err.println("rendler: serving the sample site at " + site.startUrl());
             return new CrawlLauncher(options, System.out, System.err).run(site.startUrl());
+        }
+    }
+
+    /**
+     * {@code rendler --max-pages 5 demo} reads as naturally as {@code rendler demo --max-pages 5}, but
+     * picocli gives options before {@code demo} to the top-level command. Each one is applied here,
+     * unless the same option was also given after {@code demo}, which then wins.
+     */
+    void adoptOptionsGivenBeforeDemo() {
+        if (spec.parent() == null) return;
+        ParseResult before = spec.parent().commandLine().getParseResult();
+        ParseResult after = spec.commandLine().getParseResult();
+        if (before == null) return;
+        for (OptionSpec given : before.matchedOptions()) {
+            OptionSpec own = spec.findOption(given.longestName());
+            if (own != null && (after == null || !after.hasMatchedOption(own))) own.setValue(given.getValue());
         }
     }
 }
