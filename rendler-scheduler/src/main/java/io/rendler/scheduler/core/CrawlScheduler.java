@@ -332,7 +332,8 @@ public final class CrawlScheduler {
                     crawlResult != null && crawlResult.truncated(),
                     crawlResult == null ? 0 : crawlResult.elapsedMillis(),
                     renderResult == null ? 0 : renderResult.elapsedMillis(),
-                    crawl.attempts + render.attempts);
+                    crawl.attempts,
+                    render.attempts);
         }
     }
 }

@@ -14,7 +14,8 @@ package io.rendler.scheduler.graph;
  * @param truncated    the body was cut at the size cap
  * @param crawlMillis  time the crawl executor spent, 0 when not crawled
  * @param renderMillis time the render executor spent, 0 when not rendered
- * @param attempts     task attempts used for this page, crawl and render together
+ * @param crawlAttempts  crawl tasks launched for this page; more than 1 means it was retried
+ * @param renderAttempts render tasks launched for this page, 0 when it was never rendered
  */
 public record PageRecord(
         String url,
@@ -28,4 +29,14 @@ public record PageRecord(
         boolean truncated,
         long crawlMillis,
         long renderMillis,
-        int attempts) {}
+        int crawlAttempts,
+        int renderAttempts) {
+
+    /** "crawl 1, render 2": the retries, apart per kind; empty when every task succeeded at once. */
+    public String retries() {
+        StringBuilder text = new StringBuilder();
+        if (crawlAttempts > 1) text.append("crawl ").append(crawlAttempts - 1);
+        if (renderAttempts > 1) text.append(text.isEmpty() ? "" : ", ").append("render ").append(renderAttempts - 1);
+        return text.toString();
+    }
+}

@@ -207,7 +207,7 @@ public final class HtmlReport {
     private static void writeTable(GraphSnapshot snapshot, Writer out) throws IOException {
         out.write("<section id=\"pages\">\n<h2>Pages</h2>\n<table>\n<thead><tr><th>URL</th><th>Depth</th>"
                 + "<th>Status</th><th>HTTP</th><th>Content type</th><th>Error</th><th>Crawl ms</th>"
-                + "<th>Render ms</th><th>Attempts</th><th>Truncated</th></tr></thead>\n<tbody>\n");
+                + "<th>Render ms</th><th>Retries</th><th>Truncated</th></tr></thead>\n<tbody>\n");
         for (PageRecord page : snapshot.pages()) {
             out.write("<tr><td class=\"url\">");
             link(page.url(), page.url(), out);
@@ -223,7 +223,7 @@ public final class HtmlReport {
             out.write("</td><td class=\"error\">");
             text(page.error(), out);
             out.write("</td><td class=\"num\">" + page.crawlMillis() + "</td><td class=\"num\">" + page.renderMillis()
-                    + "</td><td class=\"num\">" + page.attempts() + "</td><td>" + (page.truncated() ? "yes" : "")
+                    + "</td><td>" + page.retries() + "</td><td>" + (page.truncated() ? "yes" : "")
                     + "</td></tr>\n");
         }
         out.write("</tbody>\n</table>\n</section>\n");

@@ -196,7 +196,7 @@ class DemoSiteTest {
                     : html ? PageStatus.CRAWLED : PageStatus.NOT_HTML;
             pages.put(url, new PageRecord(url, depth.get(url), status, url, response.statusCode(),
                     type.split(";")[0], null, status == PageStatus.CRAWL_FAILED ? "HTTP " + response.statusCode() : null,
-                    false, 1, 0, 1));
+                    false, 1, 0, 1, 0));
             if (status != PageStatus.CRAWLED) continue;
             var doc = Jsoup.parse(new String(response.body(), StandardCharsets.UTF_8), url);
             for (Element a : doc.select("a[href]")) {

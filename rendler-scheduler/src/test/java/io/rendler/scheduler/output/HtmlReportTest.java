@@ -47,9 +47,9 @@ class HtmlReportTest {
         String evil = "http://evil.example/<script>alert(1)</script>\"onmouseover=\"alert(2)'";
         PageRecord page = new PageRecord(evil, 1, PageStatus.CRAWL_FAILED, evil, 500,
                 "text/html<script>alert(3)</script>", null, "boom <img src=x onerror=alert(4)> & more",
-                true, 1, 2, 3);
+                true, 1, 2, 3, 0);
         PageRecord js = new PageRecord("javascript:alert(5)", 2, PageStatus.RENDERED, null, 200, "text/html",
-                "x.png", null, false, 1, 1, 1);
+                "x.png", null, false, 1, 1, 1, 1);
         GraphSnapshot snapshot = new GraphSnapshot(List.of(page, js), List.of(new Link(evil, js.url())));
         RunSummary summary = new RunSummary(evil, 2, 1, 1, 1, Duration.ofSeconds(3), "stopped <b>by</b> \"you\"");
         String html = report(snapshot, summary, NOT_DRAWN);
@@ -89,7 +89,7 @@ class HtmlReportTest {
             assertEquals(page.error() == null ? "" : page.error(), cells.get(5).text());
             assertEquals(Long.toString(page.crawlMillis()), cells.get(6).text());
             assertEquals(Long.toString(page.renderMillis()), cells.get(7).text());
-            assertEquals(Integer.toString(page.attempts()), cells.get(8).text());
+            assertEquals(page.retries(), cells.get(8).text());
         }
         assertEquals(2, doc.select("#problems tbody tr").size(), "crawl and render failures are listed first");
     }

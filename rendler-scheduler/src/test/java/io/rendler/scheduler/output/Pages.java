@@ -16,19 +16,19 @@ final class Pages {
 
     static PageRecord rendered(String url, int depth, String screenshot) {
         return new PageRecord(url, depth, PageStatus.RENDERED, url, 200, "text/html", screenshot, null,
-                false, 40, 210, 2);
+                false, 40, 210, 1, 1);
     }
 
     static PageRecord withStatus(String url, PageStatus status) {
         return switch (status) {
             case RENDERED -> rendered(url, 1, "shot.png");
-            case CRAWLED -> new PageRecord(url, 1, status, url, 200, "text/html", null, null, false, 30, 0, 1);
+            case CRAWLED -> new PageRecord(url, 1, status, url, 200, "text/html", null, null, false, 30, 0, 1, 0);
             case RENDER_FAILED -> new PageRecord(url, 1, status, url, 200, "text/html", null,
-                    "render timed out after 30 s", false, 30, 30_000, 3);
-            case NOT_HTML -> new PageRecord(url, 2, status, url, 200, "application/pdf", null, null, false, 12, 0, 1);
-            case REDIRECTED -> new PageRecord(url, 2, status, url + "moved/", 301, "text/html", null, null, false, 8, 0, 1);
-            case CRAWL_FAILED -> new PageRecord(url, 2, status, url, 404, "text/html", null, "HTTP 404", false, 5, 0, 2);
-            case UNFINISHED -> new PageRecord(url, 3, status, null, 0, null, null, null, false, 0, 0, 0);
+                    "render timed out after 30 s", false, 30, 30_000, 1, 3);
+            case NOT_HTML -> new PageRecord(url, 2, status, url, 200, "application/pdf", null, null, false, 12, 0, 1, 0);
+            case REDIRECTED -> new PageRecord(url, 2, status, url + "moved/", 301, "text/html", null, null, false, 8, 0, 1, 0);
+            case CRAWL_FAILED -> new PageRecord(url, 2, status, url, 404, "text/html", null, "HTTP 404", false, 5, 0, 2, 0);
+            case UNFINISHED -> new PageRecord(url, 3, status, null, 0, null, null, null, false, 0, 0, 0, 0);
         };
     }
 
