@@ -45,8 +45,11 @@ class WorkshopExercisesTest {
                 TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512), 100)));
         List<TaskKind> plan = packer.pack(new Resources(16, 65536), Set.of(), Map.of(),
                 Map.of(TaskKind.RENDER, 50, TaskKind.CRAWL, 50));
-        assertEquals(2, plan.stream().filter(k -> k == TaskKind.RENDER).count(), plan.toString());
-        assertTrue(plan.contains(TaskKind.CRAWL), "the room left goes to crawls");
+        long renders = plan.stream().filter(k -> k == TaskKind.RENDER).count();
+        assertEquals(2, renders, "Exercise 1 asks that one offer holds at most two render tasks, however large the offer;"
+                + " this 16-cpu offer got " + renders + " (the plan: " + plan + ")");
+        assertTrue(plan.contains(TaskKind.CRAWL), "Exercise 1 asks that the room left after two renders goes to crawls;"
+                + " the plan has none: " + plan);
     }
 
     /**
@@ -60,7 +63,8 @@ class WorkshopExercisesTest {
         TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
         s.onResult(ResultMessage.of(new CrawlResult(root.taskId(), ROOT, ROOT, 200, "text/html", true,
                 List.of(ROOT + "about", ROOT + "calendar?month=1", ROOT + "calendar?month=2"), false, null, 1)));
-        assertEquals(2, s.progress().admitted(), "the root and /about only");
+        assertEquals(2, s.progress().admitted(), "Exercise 2 asks that links with a query string (calendar?month=1) are"
+                + " not followed, so only the start page and /about are admitted; " + s.progress().admitted() + " were");
     }
 
     /**
@@ -75,8 +79,9 @@ class WorkshopExercisesTest {
         TaskRequest first = s.nextTask(TaskKind.CRAWL).orElseThrow();
         s.onResult(ResultMessage.of(new CrawlResult(first.taskId(), ROOT, ROOT, 429, "text/html", true, List.of(), false, null, 1)));
         s.onTaskEnded(first.taskId(), TaskEnd.FINISHED, null);
-        TaskRequest second = s.nextTask(TaskKind.CRAWL).orElseThrow(() -> new AssertionError("no second attempt"));
-        assertEquals(ROOT, second.url());
-        assertEquals("crawl-0-2", second.taskId());
+        TaskRequest second = s.nextTask(TaskKind.CRAWL).orElseThrow(() -> new AssertionError(
+                "Exercise 3 asks that an HTTP 429 answer gives the page another crawl attempt; none was queued"));
+        assertEquals(ROOT, second.url(), "Exercise 3: the retry must crawl the page that answered 429 again");
+        assertEquals("crawl-0-2", second.taskId(), "Exercise 3: the retry is the page's second attempt");
     }
 }
