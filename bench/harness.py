@@ -892,6 +892,9 @@ def main():
         args.mesos_skipped = args.mesos_skip or "no Mesos master given (--mesos-master, --mesos-dir)"
         log(f"skipping {MESOS}: {args.mesos_skipped}")
         scenarios.remove(MESOS)
+    if not scenarios:
+        log("nothing left to run")
+        return 0
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     raw_dir = os.path.join(BENCH, "results", "raw", stamp)
     os.makedirs(raw_dir, exist_ok=True)

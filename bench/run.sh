@@ -165,7 +165,6 @@ if want rendler-mesos; then
     fi
   fi
   if [ -n "$mesos_skip" ]; then
-    say "rendler-mesos skipped: $mesos_skip"
     mesos_args+=(--mesos-skip "$mesos_skip")
   else
     mesos_args+=(--mesos-master "127.0.0.1:$mesos_port" --mesos-dir "$mesos_dir")
