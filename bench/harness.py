@@ -606,6 +606,12 @@ def machine_info(args):
     }
 
 
+def table_section(L, title, text, columns):
+    """A '###' heading, a paragraph, and a markdown table's header rows."""
+    L.extend([f"### {title}", "", text, "", "| " + " | ".join(columns) + " |",
+              "|" + "---|" * len(columns)])
+
+
 def executor_cell(e):
     """'rendler-render: 6.1, 14.0, 15.2–40.3 (300)': jar fetched, subscribed, first and last task
     done, tasks finished (and how many ended otherwise)."""
@@ -760,16 +766,15 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     ph = [r for r in sorted(records, key=lambda r: (r["round"], ORDER.index(r["scenario"])))
           if r["info"].get("phases")]
     if ph:
-        L.append("### Where Rendler's wall time goes")
-        L.append("")
-        L.append("Rendler prints its closing line after writing its outputs; the time in it is "
-                 "the crawl alone. 'Outside the crawl' is everything else up to that line: JVM "
-                 "start, browser launch, writing rendler.dot, report.html and pages.json, Graphviz. "
-                 "When the sampler saw Graphviz `dot` running is shown (seconds from the start). "
-                 "CPU by process kind is from the /proc samples.")
-        L.append("")
-        L.append("| round | scenario | wall s | crawl (reported) s | outside the crawl s | exit after closing line s | Graphviz dot seen | CPU s by process kind |")
-        L.append("|---|---|---|---|---|---|---|---|")
+        table_section(
+            L, "Where Rendler's wall time goes",
+            "Rendler prints its closing line after writing its outputs; the time in it is "
+            "the crawl alone. 'Outside the crawl' is everything else up to that line: JVM "
+            "start, browser launch, writing rendler.dot, report.html and pages.json, Graphviz. "
+            "When the sampler saw Graphviz `dot` running is shown (seconds from the start). "
+            "CPU by process kind is from the /proc samples.",
+            ["round", "scenario", "wall s", "crawl (reported) s", "outside the crawl s",
+             "exit after closing line s", "Graphviz dot seen", "CPU s by process kind"])
         for r in ph:
             p = r["info"]["phases"]
             dot = p.get("dot_seen_s")
@@ -781,16 +786,16 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     mesos_runs = [r for r in sorted(records, key=lambda r: r["round"])
                   if r["scenario"] == MESOS and isinstance(r["info"].get("mesos"), dict)]
     if mesos_runs:
-        L.append("### Where Mesos mode's wall time goes")
-        L.append("")
-        L.append("Seconds from the start of the command, from the master's log (the framework added, "
-                 "its first ACCEPT, offers it got) and each executor's sandbox stderr (the agent's "
-                 "fetch of the executor jar, the executor's SUBSCRIBE, its first and last finished "
-                 "task, each Chromium's start-up). The master and agent's own CPU during the run "
-                 "is in the last column; it is in none of the figures above.")
-        L.append("")
-        L.append("| round | framework added | first ACCEPT | offers / accepts / declines | executor: jar fetched, subscribed, first–last task done (tasks) | Chromium start-up ms | master, agent CPU s |")
-        L.append("|---|---|---|---|---|---|---|")
+        table_section(
+            L, "Where Mesos mode's wall time goes",
+            "Seconds from the start of the command, from the master's log (the framework added, "
+            "its first ACCEPT, offers it got) and each executor's sandbox stderr (the agent's "
+            "fetch of the executor jar, the executor's SUBSCRIBE, its first and last finished "
+            "task, each Chromium's start-up). The master and agent's own CPU during the run "
+            "is in the last column; it is in none of the figures above.",
+            ["round", "framework added", "first ACCEPT", "offers / accepts / declines",
+             "executor: jar fetched, subscribed, first–last task done (tasks)",
+             "Chromium start-up ms", "master, agent CPU s"])
         for r in mesos_runs:
             v = r["info"]["mesos"]
             if "error" in v:
