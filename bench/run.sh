@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --head) build_args+=(--head); shift ;;
     --mesos-port) mesos_port="$2"; shift 2 ;;
     --mesos-port=*) mesos_port="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
