@@ -5,11 +5,16 @@ markdown summary. Installs and builds nothing: run.sh does that first.
 
 Scenarios (each is one command, measured as a whole: wall time, CPU of the process tree, peak PSS):
   rendler-render   Rendler local mode, crawl + render of the first BUDGET pages (PNG, viewport)
+  rendler-mesos-render
+                   the same through --master on a real Mesos cluster (one master, one agent) that
+                   run.sh starts; the executors run under the agent, and are measured by their
+                   working directory in its sandboxes (sampler.py --also-cwd-under)
   crawlee-render   Crawlee PlaywrightCrawler on the same pages, one viewport PNG per page
   rendler-crawl    Rendler --no-render over the whole site
   wget-crawl       wget --spider -r over the whole site
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -29,17 +34,21 @@ REPO = os.path.dirname(BENCH)
 SAMPLER = os.path.join(BENCH, "sampler.py")
 CRAWLEE_DIR = os.path.join(BENCH, ".tools", "crawlee")
 
-RENDER = ("rendler-render", "crawlee-render")
+RENDER = ("rendler-render", "rendler-mesos-render", "crawlee-render")
 CRAWL = ("rendler-crawl", "wget-crawl")
-ORDER = ("rendler-render", "crawlee-render", "rendler-crawl", "wget-crawl")
+ORDER = ("rendler-render", "rendler-mesos-render", "crawlee-render", "rendler-crawl", "wget-crawl")
 TOOL_OF = {"rendler-render": "rendler", "rendler-crawl": "rendler",
+           "rendler-mesos-render": "rendler-mesos",
            "crawlee-render": "crawlee", "wget-crawl": "wget"}
+TOOLS = ("rendler", "rendler-mesos", "crawlee", "wget")
+MESOS = "rendler-mesos-render"
 
 # Targets from the product issue; reported, not enforced.
 TARGET_RENDER_SPEEDUP = 2.0        # Rendler pages/s >= 2x Crawlee
 TARGET_RENDER_CPU_RATIO = 0.5      # Rendler CPU ms/page <= half of Crawlee (stretch)
 TARGET_CRAWL_PAGES_S = 300.0       # Rendler crawl-only pages/s
 TARGET_RENDER_PSS_MB = 1024.0      # peak tree PSS during the render run
+TARGET_MESOS_VS_LOCAL = 0.8        # Mesos mode pages/s >= 0.8x local mode's in the same round
 
 
 def log(msg):
@@ -155,11 +164,14 @@ class Nginx:
 def scenario_command(name, url, out, args):
     """(argv, extra env, timeout s) of one scenario."""
     rendler = args.rendler
-    if name == "rendler-render":
+    if name in ("rendler-render", MESOS):
+        # Mesos mode: the same crawl, its tasks on the bench cluster's agent; the agent reaches
+        # the scheduler's file server (executor jars, screenshot uploads) on 127.0.0.1.
+        mesos = ["--master", args.mesos_master, "--advertise-host", "127.0.0.1"] if name == MESOS else []
         return ([rendler, "--max-pages", str(args.pages), "--max-depth", "100",
                  "--viewport", args.viewport, "--chromium", args.chromium,
                  *[f"--chromium-arg={a}" for a in args.chromium_arg],
-                 "--output", out, "-q", url], {}, args.render_timeout)
+                 *mesos, "--output", out, "-q", url], {}, args.render_timeout)
     if name == "rendler-crawl":
         return ([rendler, "--no-render", "--max-pages", "5000", "--max-depth", "100",
                  "--output", out, "-q", url], {}, args.crawl_timeout)
@@ -180,7 +192,7 @@ def scenario_command(name, url, out, args):
 def count_pages(name, out, stdout_text, requests):
     """Pages the tool reports done, with where the number came from."""
     info = {}
-    if name in ("rendler-render", "crawlee-render"):
+    if name in RENDER:
         shots = os.path.join(out, "screenshots")
         pngs = []
         if os.path.isdir(shots):
@@ -301,6 +313,144 @@ def summarise_pages_json(data):
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# the Mesos scenario: what the cluster's logs and the executors' sandboxes tell about a run
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+GLOG_LINE = re.compile(r"^[IWEF](\d{8} \d{2}:\d{2}:\d{2}\.\d{6})")
+ISO_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z (.*)")
+
+
+def glog_epoch(line):
+    """Epoch seconds of a glog line (Mesos logs local time), or None."""
+    m = GLOG_LINE.match(line)
+    return datetime.strptime(m.group(1), "%Y%m%d %H:%M:%S.%f").timestamp() if m else None
+
+
+def iso_epoch(m):
+    frac = float(m.group(2) or 0)
+    return datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp() + frac
+
+
+def file_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def read_from(path, offset):
+    try:
+        with open(path, errors="replace") as f:
+            f.seek(offset)
+            return f.read()
+    except OSError:
+        return ""
+
+
+def mesos_daemon_cpu(mesos_dir):
+    """utime+stime so far, in seconds, of the bench cluster's master and agents (their pid files)."""
+    out = {}
+    for pidfile in glob.glob(os.path.join(mesos_dir, "run", "*.pid")):
+        try:
+            pid = int(open(pidfile).read().strip())
+            raw = open(f"/proc/{pid}/stat").read()
+        except (OSError, ValueError):
+            continue
+        fields = raw[raw.rfind(")") + 2:].split()
+        out[os.path.basename(pidfile)[:-4]] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
+def master_view(text, t0):
+    """The framework this run registered, from the part of the master's log written during the
+    run: when the master added it, its first ACCEPT, and how many offers, accepts and declines."""
+    m = re.search(r"Adding framework (\S+) \(rendler\)", text)
+    if not m:
+        return None
+    fw = m.group(1)
+    view = {"framework_id": fw, "offers": 0, "accepts": 0, "declines": 0}
+    for line in text.splitlines():
+        if fw not in line:
+            continue
+        t = glog_epoch(line)
+        rel = round(t - t0, 2) if t else None
+        if "Adding framework" in line:
+            view.setdefault("framework_added_s", rel)
+        elif "Sending offers [" in line:
+            view["offers"] += line.split("Sending offers [", 1)[1].split("]", 1)[0].count(fw.rsplit("-", 1)[0] + "-O")
+        elif "Processing ACCEPT call" in line:
+            view["accepts"] += 1
+            view.setdefault("first_accept_s", rel)
+        elif "Processing DECLINE call" in line:
+            view["declines"] += 1
+    return view
+
+
+def executor_timeline(stderr_text, t0):
+    """When an executor's steps happened, in seconds from the scenario's start, read from its
+    sandbox's stderr: the agent's fetcher logs the jar download there, then the executor logs its
+    subscription, one line per task it ends, and (render) each Chromium's start-up time."""
+    tl = {"tasks_finished": 0, "tasks_other": 0}
+    chromium_ms = []
+    for line in stderr_text.splitlines():
+        t = glog_epoch(line)
+        if t is not None:
+            if "Fetcher Info" in line:
+                tl.setdefault("fetch_start_s", round(t - t0, 2))
+            elif "Successfully fetched all URIs" in line:
+                tl["fetched_s"] = round(t - t0, 2)
+            continue
+        m = ISO_LINE.match(line)
+        if m:
+            rel = round(iso_epoch(m) - t0, 2)
+            rest = m.group(3)
+            if rest.startswith("subscribed to agent"):
+                tl.setdefault("subscribed_s", rel)
+            elif re.match(r"task \S+ TASK_FINISHED\b", rest):
+                tl["tasks_finished"] += 1
+                tl.setdefault("first_task_done_s", rel)
+                tl["last_task_done_s"] = rel
+            elif re.match(r"task \S+ TASK_", rest):
+                tl["tasks_other"] += 1
+            continue
+        m = re.search(r"started Chromium \S+ in ([\d,]+) ms", line)
+        if m:
+            chromium_ms.append(int(m.group(1).replace(",", "")))
+    if chromium_ms:
+        tl["chromium_start_ms"] = chromium_ms
+    return tl
+
+
+def mesos_run_info(mesos_dir, master_log_offset, t0, stem):
+    """The master's view of the run and each executor's timeline; copies the executors' sandbox
+    stdout/stderr next to the raw JSON (stem.sandbox/)."""
+    view = master_view(read_from(os.path.join(mesos_dir, "logs", "master.log"), master_log_offset), t0)
+    if not view:
+        return {"error": "no framework 'rendler' added in the master's log during the run"}
+    execs = []
+    copy_dir = stem + ".sandbox"
+    for run in sorted(glob.glob(os.path.join(mesos_dir, "agent-*", "work", "slaves", "*", "frameworks",
+                                             view["framework_id"], "executors", "*", "runs", "*"))):
+        if os.path.basename(run) == "latest":
+            continue
+        executor = run.split(os.sep)[-3]
+        os.makedirs(copy_dir, exist_ok=True)
+        for stream in ("stdout", "stderr"):
+            src = os.path.join(run, stream)
+            if os.path.exists(src):
+                with open(src, "rb") as f:
+                    f.seek(max(0, file_size(src) - (2 << 20)))   # the last 2 MB at most
+                    data = f.read()
+                with open(os.path.join(copy_dir, f"{executor}.{os.path.basename(run)[:8]}.{stream}"), "wb") as f:
+                    f.write(data)
+        tl = executor_timeline(read_from(os.path.join(run, "stderr"), 0), t0)
+        tl["executor"] = executor
+        execs.append(tl)
+    view["executors"] = execs
+    return view
+
+
 def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
     out = tempfile.mkdtemp(prefix=f"rendler-bench-{name}.")
     argv, extra_env, timeout = scenario_command(name, url, out, args)
@@ -315,7 +465,15 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
                    "--interval", str(args.interval), "--mem-interval", str(args.mem_interval),
                    "--timeout", str(timeout), "--stdout", stem + ".stdout",
                    "--stamp-stdout", stem + ".stdout.stamps", "--stamp-stderr", stem + ".stderr.stamps",
-                   "--stderr", stem + ".stderr", "--"] + argv
+                   "--stderr", stem + ".stderr"]
+    mesos = name == MESOS
+    if mesos:
+        # The executors run under the agent, outside the scheduler's process tree.
+        for work in sorted(glob.glob(os.path.join(args.mesos_dir, "agent-*", "work"))):
+            sampler_cmd += ["--also-cwd-under", work]
+        master_log_offset = file_size(os.path.join(args.mesos_dir, "logs", "master.log"))
+        daemons_before = mesos_daemon_cpu(args.mesos_dir)
+    sampler_cmd += ["--"] + argv
     proc = subprocess.Popen(sampler_cmd, env=env, cwd=cwd)
     ACTIVE.append(proc)
     try:
@@ -335,10 +493,21 @@ def run_one(name, rnd, url, nginx, args, raw_dir, env_base):
     stderr_text = open(stem + ".stderr", errors="replace").read() if os.path.exists(stem + ".stderr") else ""
     pages, pages_source, info = count_pages(name, out, stdout_text, requests)
     wall = meas.get("wall_s") or 0
-    phases = rendler_phases(stem, wall, info, meas) if TOOL_OF[name] == "rendler" else None
+    phases = rendler_phases(stem, wall, info, meas) if name.startswith("rendler") else None
     if phases:
         info["phases"] = phases
     cpu = meas.get("cpu_rusage_tree_s")
+    if mesos:
+        # the scheduler's tree (rusage) plus the executors under the agent (/proc samples)
+        if cpu is not None:
+            cpu = round(cpu + meas.get("cpu_also_cwd_s", 0), 3)
+        info["mesos"] = mesos_run_info(args.mesos_dir, master_log_offset,
+                                       meas.get("started_at_epoch") or time.time() - wall, stem)
+        daemons_after = mesos_daemon_cpu(args.mesos_dir)
+        # The master's and agent's own CPU is not in the scenario's CPU (as nginx's is not in
+        # any): it is recorded here for reference.
+        info["mesos"]["daemon_cpu_s"] = {k: round(v - daemons_before.get(k, 0), 2)
+                                         for k, v in daemons_after.items()}
     rec = {
         "scenario": name, "tool": TOOL_OF[name], "round": rnd, "argv": argv,
         "env": extra_env, "exit_code": meas.get("exit_code"), "timed_out": meas.get("timed_out"),
@@ -437,6 +606,21 @@ def machine_info(args):
     }
 
 
+def table_section(L, title, text, columns):
+    """A '###' heading, a paragraph, and a markdown table's header rows."""
+    L.extend([f"### {title}", "", text, "", "| " + " | ".join(columns) + " |",
+              "|" + "---|" * len(columns)])
+
+
+def executor_cell(e):
+    """'rendler-render: 6.1, 14.0, 15.2–40.3 (300)': jar fetched, subscribed, first and last task
+    done, tasks finished (and how many ended otherwise)."""
+    other = f", {e['tasks_other']} not finished" if e.get("tasks_other") else ""
+    return (f"{e['executor']}: {fmt(e.get('fetched_s'), 1)}, {fmt(e.get('subscribed_s'), 1)}, "
+            f"{fmt(e.get('first_task_done_s'), 1)}–{fmt(e.get('last_task_done_s'), 1)} "
+            f"({e['tasks_finished']}{other})")
+
+
 def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     by = {}
     for r in records:
@@ -484,6 +668,7 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     L.append("|---|---|---|---|---|---|---|---|")
     labels = {
         "rendler-render": f"Rendler crawl+render, {args.pages} pages",
+        MESOS: f"Rendler crawl+render through --master (real Mesos, one agent), {args.pages} pages",
         "crawlee-render": f"Crawlee PlaywrightCrawler, {args.pages} pages",
         "rendler-crawl": "Rendler crawl-only (--no-render), whole manual",
         "wget-crawl": "wget --spider -r, whole manual",
@@ -503,6 +688,15 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
             spread([r["load_before"][0] for r in rs], 1),
         ]) + " |")
     L.append("")
+    if getattr(args, "mesos_skipped", None):
+        L.append(f"The Mesos scenario was skipped: {args.mesos_skipped}")
+        L.append("")
+    if MESOS in by:
+        L.append("For the Mesos scenario, CPU is the scheduler's process tree (rusage) plus the "
+                 "executors the agent runs (the processes whose working directory is in the "
+                 "agent's sandboxes, from /proc samples), and PSS is both summed; the Mesos "
+                 "master's and agent's own CPU is not included (see below).")
+        L.append("")
 
     L.append("## Targets")
     L.append("")
@@ -533,6 +727,16 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
              f"{verdict(max(pss) if pss else None, lambda v: v <= TARGET_RENDER_PSS_MB)} |")
     mr = ratios("rendler-render", "crawlee-render", "peak_pss_mb")
     L.append(f"| (info) peak PSS, Rendler ÷ Crawlee | {spread(mr, 2)} | – |")
+    if MESOS in by or getattr(args, "mesos_skipped", None):
+        mv = ratios(MESOS, "rendler-render", "pages_per_s")
+        measured = (f"{spread(mv, 2)} (per-round ratios: {', '.join(f'{x:.2f}' for x in mv) or '–'})"
+                    if MESOS in by else f"skipped: {args.mesos_skipped}")
+        L.append(f"| Mesos mode pages/s ≥ {TARGET_MESOS_VS_LOCAL:g}× local mode's in the same round | "
+                 f"{measured} | {verdict(med(mv), lambda v: v >= TARGET_MESOS_VS_LOCAL)} |")
+        mc = ratios(MESOS, "rendler-render", "cpu_ms_per_page")
+        L.append(f"| (info) CPU ms/page, Mesos ÷ local | {spread(mc, 2)} | – |")
+        mp = ratios(MESOS, "rendler-render", "peak_pss_mb")
+        L.append(f"| (info) peak PSS, Mesos ÷ local | {spread(mp, 2)} | – |")
     L.append("")
 
     L.append("## Per run")
@@ -545,12 +749,15 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
         gt_cpu = (gt.get("user_s", 0) + gt.get("sys_s", 0)) if gt else None
         groups = ", ".join(f"{k} {v:.0f}" for k, v in list((m.get("peak_pss_by_group_mb") or {}).items())[:3])
         req = r["requests"]
+        rusage = fmt(m.get("cpu_rusage_tree_s"), 1)
+        if "cpu_also_cwd_s" in m:
+            rusage += f" + {fmt(m['cpu_also_cwd_s'], 1)} executors (/proc)"
         L.append("| " + " | ".join([
             str(r["round"]), r["scenario"], str(r["exit_code"]) + (" (timeout)" if r["timed_out"] else ""),
             fmt(r["pages"], 0),
             fmt(r["wall_s"], 1) + (f" ({r['info']['tool_reported_s']:.1f})" if r["info"].get("tool_reported_s") else ""),
             fmt(r["pages_per_s"], 2),
-            fmt(m.get("cpu_rusage_tree_s"), 1), fmt(m.get("cpu_proc_sampled_s"), 1), fmt(gt_cpu, 1),
+            rusage, fmt(m.get("cpu_proc_sampled_s"), 1), fmt(gt_cpu, 1),
             f"{fmt(r['peak_pss_mb'], 0)} ({groups})" if r["peak_pss_mb"] is not None else "–",
             f"{req['html_get_200_total']} ({req['html_get_200_unique']})",
             f"{r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}",
@@ -559,16 +766,15 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     ph = [r for r in sorted(records, key=lambda r: (r["round"], ORDER.index(r["scenario"])))
           if r["info"].get("phases")]
     if ph:
-        L.append("### Where Rendler's wall time goes")
-        L.append("")
-        L.append("Rendler prints its closing line after writing its outputs; the time in it is "
-                 "the crawl alone. 'Outside the crawl' is everything else up to that line: JVM "
-                 "start, browser launch, writing rendler.dot, report.html and pages.json, Graphviz. "
-                 "When the sampler saw Graphviz `dot` running is shown (seconds from the start). "
-                 "CPU by process kind is from the /proc samples.")
-        L.append("")
-        L.append("| round | scenario | wall s | crawl (reported) s | outside the crawl s | exit after closing line s | Graphviz dot seen | CPU s by process kind |")
-        L.append("|---|---|---|---|---|---|---|---|")
+        table_section(
+            L, "Where Rendler's wall time goes",
+            "Rendler prints its closing line after writing its outputs; the time in it is "
+            "the crawl alone. 'Outside the crawl' is everything else up to that line: JVM "
+            "start, browser launch, writing rendler.dot, report.html and pages.json, Graphviz. "
+            "When the sampler saw Graphviz `dot` running is shown (seconds from the start). "
+            "CPU by process kind is from the /proc samples.",
+            ["round", "scenario", "wall s", "crawl (reported) s", "outside the crawl s",
+             "exit after closing line s", "Graphviz dot seen", "CPU s by process kind"])
         for r in ph:
             p = r["info"]["phases"]
             dot = p.get("dot_seen_s")
@@ -577,7 +783,31 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
                      f"{p['outside_reported_crawl_s']:.1f} | {p['exit_after_summary_line_s']:.1f} | "
                      f"{f'{dot[0]:.1f}–{dot[1]:.1f} s' if dot else '–'} | {cpu} |")
         L.append("")
-    peers = [r for r in records if r["tool"] != "rendler" and r["measurement"].get("cpu_proc_by_group_s")]
+    mesos_runs = [r for r in sorted(records, key=lambda r: r["round"])
+                  if r["scenario"] == MESOS and isinstance(r["info"].get("mesos"), dict)]
+    if mesos_runs:
+        table_section(
+            L, "Where Mesos mode's wall time goes",
+            "Seconds from the start of the command, from the master's log (the framework added, "
+            "its first ACCEPT, offers it got) and each executor's sandbox stderr (the agent's "
+            "fetch of the executor jar, the executor's SUBSCRIBE, its first and last finished "
+            "task, each Chromium's start-up). The master and agent's own CPU during the run "
+            "is in the last column; it is in none of the figures above.",
+            ["round", "framework added", "first ACCEPT", "offers / accepts / declines",
+             "executor: jar fetched, subscribed, first–last task done (tasks)",
+             "Chromium start-up ms", "master, agent CPU s"])
+        for r in mesos_runs:
+            v = r["info"]["mesos"]
+            if "error" in v:
+                L.append(f"| {r['round']} | {v['error']} | | | | | |")
+                continue
+            ex = "; ".join(executor_cell(e) for e in v.get("executors", []))
+            chrom = ", ".join(str(ms) for e in v.get("executors", []) for ms in e.get("chromium_start_ms", []))
+            daemons = ", ".join(f"{k} {x:.1f}" for k, x in sorted(v.get("daemon_cpu_s", {}).items()))
+            L.append(f"| {r['round']} | {fmt(v.get('framework_added_s'), 1)} | {fmt(v.get('first_accept_s'), 1)} | "
+                     f"{v['offers']} / {v['accepts']} / {v['declines']} | {ex or '–'} | {chrom or '–'} | {daemons or '–'} |")
+        L.append("")
+    peers = [r for r in records if not r["tool"].startswith("rendler") and r["measurement"].get("cpu_proc_by_group_s")]
     if peers:
         L.append("CPU s by process kind for the peers (from the /proc samples): " + "; ".join(
             f"r{r['round']} {r['scenario']}: " + ", ".join(
@@ -613,6 +843,17 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
     L.append("- Pages done: render scenarios count the PNG files written; Rendler crawl-only reads "
              "pages.json (or falls back to nginx's log); wget counts the unique .html URLs in its -nv log. "
              "The html GET column is nginx's own count of the requests during that run.")
+    if MESOS in by:
+        L.append(f"- Mesos scenario: Rendler with `--master {args.mesos_master} --advertise-host 127.0.0.1` "
+                 "on the bench's own cluster (one master, one agent offering the whole machine, "
+                 "started by run.sh from the shared Mesos build). The executors are not in the "
+                 "scheduler's process tree: the sampler also scans the processes whose working "
+                 "directory is in the agent's work dir (and their descendants), adds their "
+                 "utime+stime (last value seen per process, so a little low) to the scheduler "
+                 "tree's rusage, and their PSS to the tree's at each memory sample (`mesos:` "
+                 "process kinds). After the scheduler exits it keeps counting them until they are "
+                 "gone (not in the wall time). Their sandboxes' stdout/stderr are copied next to "
+                 "the raw JSON.")
     L.append(f"- Raw per-run JSON (gitignored): `{os.path.relpath(raw_dir, REPO)}/`.")
     L.append("")
     with open(path, "w") as f:
@@ -624,7 +865,7 @@ def write_summary(records, machine, args, raw_dir, path, load_start, load_end):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--only", action="append", choices=["rendler", "crawlee", "wget"])
+    ap.add_argument("--only", action="append", choices=TOOLS)
     ap.add_argument("--root", default="/usr/share/doc/postgresql-doc-15/html")
     ap.add_argument("--site-label", default="the PostgreSQL 15 manual (postgresql-doc-15, 1,169 pages)")
     ap.add_argument("--start", default="index.html")
@@ -637,6 +878,10 @@ def main():
     ap.add_argument("--rendler", default=os.path.join(REPO, "rendler"), help="launcher script")
     ap.add_argument("--rendler-commit", help="commit the launcher was built from, for the report")
     ap.add_argument("--crawlee-max-concurrency", type=int, default=0)
+    ap.add_argument("--mesos-master", help="HOST:PORT of the bench's Mesos master (run.sh starts it)")
+    ap.add_argument("--mesos-dir", help="its RENDLER_MESOS_DIR: logs, and the agents' work dirs "
+                    "whose processes are the executors")
+    ap.add_argument("--mesos-skip", help="why there is no cluster: the Mesos scenario is skipped")
     ap.add_argument("--interval", type=float, default=0.2)
     ap.add_argument("--mem-interval", type=float, default=1.0)
     ap.add_argument("--render-timeout", type=float, default=1500)
@@ -645,8 +890,16 @@ def main():
     args = ap.parse_args()
     args.rendler = os.path.abspath(args.rendler)
 
-    tools = set(args.only or ["rendler", "crawlee", "wget"])
+    tools = set(args.only or TOOLS)
     scenarios = [s for s in ORDER if TOOL_OF[s] in tools]
+    args.mesos_skipped = None
+    if MESOS in scenarios and not (args.mesos_master and args.mesos_dir):
+        args.mesos_skipped = args.mesos_skip or "no Mesos master given (--mesos-master, --mesos-dir)"
+        log(f"skipping {MESOS}: {args.mesos_skipped}")
+        scenarios.remove(MESOS)
+    if not scenarios:
+        log("nothing left to run")
+        return 0
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     raw_dir = os.path.join(BENCH, "results", "raw", stamp)
     os.makedirs(raw_dir, exist_ok=True)

@@ -26,6 +26,16 @@ during a Crawlee run, so the defaults are 0.2 s (tree and CPU) and 1 s (PSS). Th
 
 The sampler's own CPU (the cost of the scanning) is reported separately and is in none of the
 above. On exit, whatever of the tree is still alive is killed (SIGTERM, then SIGKILL).
+
+--also-cwd-under DIR (repeatable) also measures processes outside the tree: those whose working
+directory (/proc/PID/cwd) is DIR or below it, and their descendants. That is how Mesos executors
+are counted: a Mesos agent starts them in sandboxes under its work dir, so they are neither our
+children nor re-parented to us, and rusage cannot see them. Their CPU is the /proc method only
+(utime+stime, last value seen per process, minus what a process had already used when the sampler
+started), reported as cpu_also_cwd_s; their PSS is added into the tree's PSS at each memory sample,
+under process kinds prefixed "mesos:". After the command exits the sampler keeps scanning them, for
+at most --also-cwd-grace seconds, until none is left: the CPU they spend shutting down is counted,
+the wall time is not, and the next command does not start while they still run.
 """
 import argparse
 import ctypes
@@ -101,10 +111,30 @@ def group_of(comm):
     return c
 
 
+def read_cwd(pid):
+    try:
+        return os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        return None
+
+
+def boot_ticks_now():
+    """Clock ticks since boot, the unit of a process's start time in /proc/PID/stat."""
+    with open("/proc/uptime") as f:
+        return float(f.read().split()[0]) * CLK_TCK
+
+
 class TreeSampler:
-    def __init__(self, root_pid, sample_memory=True):
+    def __init__(self, root_pid, sample_memory=True, also_cwd_under=()):
         self.root = root_pid
         self.sample_memory = sample_memory
+        self.also_dirs = [os.path.realpath(d).rstrip("/") for d in also_cwd_under]
+        self.started_ticks = boot_ticks_now()
+        self.also_cpu_ticks = {}     # (pid, start) -> utime+stime used since the sampler started
+        self.also_baseline = {}      # (pid, start) -> utime+stime it had when first seen, if it predates us
+        self.also_seen = set()
+        self.also_by_group = {}      # (pid, start) -> comm group, "mesos:" prefixed
+        self.also_peak_procs = 0
         self.cpu_ticks = {}          # (pid, start) -> last utime+stime seen
         self.seen = set()
         self.peak_pss_kb = 0
@@ -117,9 +147,9 @@ class TreeSampler:
         self.group_of_proc = {}      # (pid, start) -> comm group
         self.group_span = {}         # comm group -> (first seen, last seen), seconds from start
 
-    def descendants(self):
-        """pid -> (start, cpu, comm) for the root and everything below it (including re-parented
-        orphans: they hang under this sampler, which is the root's parent)."""
+    @staticmethod
+    def proc_table():
+        """pid -> (ppid, cpu, start, comm) of every process, and ppid -> [pid]."""
         table = {}
         for name in os.listdir("/proc"):
             if name.isdigit():
@@ -129,21 +159,61 @@ class TreeSampler:
         children = {}
         for pid, (ppid, _, _, _) in table.items():
             children.setdefault(ppid, []).append(pid)
-        # Orphans are re-parented to us (the subreaper); treat all our children as the tree.
-        me = os.getpid()
+        return table, children
+
+    @staticmethod
+    def below(roots, table, children, skip=()):
+        """pid -> (start, cpu, comm) for roots and everything below them."""
         out = {}
-        stack = list(children.get(me, []))
+        stack = list(roots)
         while stack:
             pid = stack.pop()
-            if pid in out or pid not in table:
+            if pid in out or pid in skip or pid not in table:
                 continue
             _, cpu, start, comm = table[pid]
             out[pid] = (start, cpu, comm)
             stack.extend(children.get(pid, []))
         return out
 
+    def descendants(self, scan=None):
+        """pid -> (start, cpu, comm) for the root and everything below it (including re-parented
+        orphans: they hang under this sampler, which is the root's parent)."""
+        table, children = scan or self.proc_table()
+        # Orphans are re-parented to us (the subreaper); treat all our children as the tree.
+        return self.below(children.get(os.getpid(), []), table, children)
+
+    def also_processes(self, scan, tree):
+        """pid -> (start, cpu, comm) for the processes outside the tree whose cwd is under one of
+        the --also-cwd-under dirs, and their descendants."""
+        if not self.also_dirs:
+            return {}
+        table, children = scan
+        roots = []
+        for pid in table:
+            if pid in tree:
+                continue
+            cwd = read_cwd(pid)
+            if cwd and any(cwd == d or cwd.startswith(d + "/") for d in self.also_dirs):
+                roots.append(pid)
+        return self.below(roots, table, children, skip=tree)
+
+    def sample_also(self, also):
+        for pid, (start, cpu, comm) in also.items():
+            key = (pid, start)
+            if key not in self.also_baseline:
+                # A process that was already running when we started has spent CPU before the
+                # command did: count only what it uses from now on.
+                self.also_baseline[key] = cpu if start < self.started_ticks else 0
+            self.also_cpu_ticks[key] = max(0, cpu - self.also_baseline[key])
+            self.also_seen.add(key)
+            self.also_by_group[key] = "mesos:" + group_of(comm)
+        self.also_peak_procs = max(self.also_peak_procs, len(also))
+
     def sample(self, memory=True):
-        tree = self.descendants()
+        scan = self.proc_table()
+        tree = self.descendants(scan)
+        also = self.also_processes(scan, tree)
+        self.sample_also(also)
         self.samples += 1
         now = time.monotonic() - self.t0
         for pid, (start, cpu, comm) in tree.items():
@@ -165,6 +235,12 @@ class TreeSampler:
                 rss_total += read_rss_kb(pid)
                 g = group_of(comm)
                 groups[g] = groups.get(g, 0) + pss
+            for pid, (_, _, comm) in also.items():
+                pss = read_pss_kb(pid)
+                pss_total += pss
+                rss_total += read_rss_kb(pid)
+                g = "mesos:" + group_of(comm)
+                groups[g] = groups.get(g, 0) + pss
             if pss_total > self.peak_pss_kb:
                 self.peak_pss_kb = pss_total
                 self.peak_pss_groups = groups
@@ -174,16 +250,37 @@ class TreeSampler:
     def cpu_seconds(self):
         return sum(self.cpu_ticks.values()) / CLK_TCK
 
+    def also_cpu_seconds(self):
+        return sum(self.also_cpu_ticks.values()) / CLK_TCK
+
+    def drain_also(self, grace, interval):
+        """After the command exited: keep counting the --also-cwd-under processes until none is
+        left or grace seconds passed. Returns (seconds waited, processes still running)."""
+        if not self.also_dirs:
+            return 0.0, 0
+        t0 = time.monotonic()
+        while True:
+            scan = self.proc_table()
+            also = self.also_processes(scan, self.descendants(scan))
+            self.sample_also(also)
+            waited = time.monotonic() - t0
+            if not also or waited >= grace:
+                return waited, len(also)
+            time.sleep(interval)
+
     def cpu_by_group(self):
         out = {}
         for key, ticks in self.cpu_ticks.items():
             g = self.group_of_proc.get(key, "?")
             out[g] = out.get(g, 0) + ticks / CLK_TCK
+        for key, ticks in self.also_cpu_ticks.items():
+            g = self.also_by_group.get(key, "mesos:?")
+            out[g] = out.get(g, 0) + ticks / CLK_TCK
         return {k: round(v, 2) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
     def processes_by_group(self):
         out = {}
-        for g in self.group_of_proc.values():
+        for g in list(self.group_of_proc.values()) + list(self.also_by_group.values()):
             out[g] = out.get(g, 0) + 1
         return out
 
@@ -243,6 +340,11 @@ def main():
     ap.add_argument("--stamp-stdout", help="also write 'seconds-since-start<TAB>line' for each line "
                     "of stdout here (stdout then goes through a pipe; --stdout still gets it as is)")
     ap.add_argument("--stamp-stderr", help="the same for stderr")
+    ap.add_argument("--also-cwd-under", action="append", default=[], metavar="DIR",
+                    help="also measure processes whose working directory is under DIR, and their "
+                    "descendants (Mesos executors in an agent's sandboxes; repeatable)")
+    ap.add_argument("--also-cwd-grace", type=float, default=30.0,
+                    help="after the command exits, wait at most this long for those processes to end")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd and args.cmd[0] == "--" else args.cmd
@@ -258,6 +360,7 @@ def main():
     out_f = open(args.stdout, "wb") if args.stdout else subprocess.DEVNULL
     err_f = open(args.stderr, "wb") if args.stderr else None
     t0 = time.monotonic()
+    t0_epoch = time.time()
     # Optionally both streams go through pipes, and every line is also written, with the time it
     # arrived, to a .stamps file.
     stamp_targets = {"stdout": (args.stamp_stdout, out_f), "stderr": (args.stamp_stderr, err_f)}
@@ -272,7 +375,8 @@ def main():
                                   daemon=True)
             th.start()
             stampers.append(th)
-    sampler = TreeSampler(proc.pid, sample_memory=not args.no_memory)
+    sampler = TreeSampler(proc.pid, sample_memory=not args.no_memory,
+                          also_cwd_under=args.also_cwd_under)
     # A pidfd turns readable the moment the command exits, so the wall time is not rounded up to
     # the sampling interval (that matters for wget's one-second crawls).
     try:
@@ -318,6 +422,7 @@ def main():
     reap_all(exit_codes)
     for th in stampers:
         th.join(5)
+    also_drained_s, also_left = sampler.drain_also(args.also_cwd_grace, args.interval)
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
 
@@ -344,12 +449,14 @@ def main():
         "timed_out": timed_out,
         "interrupted_by_signal": stop["signal"],
         "wall_s": round(wall, 3),
+        "started_at_epoch": round(t0_epoch, 3),
         "cpu_rusage_tree_s": round(
             (after_children.ru_utime - before_children.ru_utime)
             + (after_children.ru_stime - before_children.ru_stime), 3),
         "cpu_rusage_user_s": round(after_children.ru_utime - before_children.ru_utime, 3),
         "cpu_rusage_sys_s": round(after_children.ru_stime - before_children.ru_stime, 3),
-        "cpu_proc_sampled_s": round(sampler.cpu_seconds(), 3),
+        # the tree's and, with --also-cwd-under, the other processes' CPU, both from /proc
+        "cpu_proc_sampled_s": round(sampler.cpu_seconds() + sampler.also_cpu_seconds(), 3),
         "gnu_time": gnu_time,
         "peak_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
         "peak_rss_sum_mb": round(sampler.peak_rss_kb / 1024, 1),
@@ -366,6 +473,12 @@ def main():
         "interval_s": args.interval,
         "mem_interval_s": args.mem_interval,
         "subreaper": subreaper,
+        **({"also_cwd_under": sampler.also_dirs,
+            "cpu_also_cwd_s": round(sampler.also_cpu_seconds(), 3),
+            "also_cwd_processes_seen": len(sampler.also_seen),
+            "also_cwd_peak_processes": sampler.also_peak_procs,
+            "also_cwd_drained_after_exit_s": round(also_drained_s, 2),
+            "also_cwd_still_running": also_left} if sampler.also_dirs else {}),
         "sampler_own_cpu_s": round(self_usage.ru_utime + self_usage.ru_stime, 3),
     }
     with open(args.out, "w") as f:
