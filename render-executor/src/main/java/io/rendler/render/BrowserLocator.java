@@ -49,6 +49,11 @@ public final class BrowserLocator {
         return new BrowserLocator(System.getenv(), WELL_KNOWN_PATHS, BrowserLocator::playwrightDownloadedChromium);
     }
 
+    /** Looks only at the options, the environment and the usual install paths, never at Playwright's download. */
+    public static BrowserLocator installedOnly() {
+        return new BrowserLocator(System.getenv(), WELL_KNOWN_PATHS, Optional::empty);
+    }
+
     /** The browser to launch; throws {@link ChromiumNotFoundException} when there is none. */
     public Path locate(Optional<Path> explicit) {
         if (explicit.isPresent()) return requireExecutable(explicit.get(), "--chromium");

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "rendler",
         mixinStandardHelpOptions = true,
-        versionProvider = RendlerCommand.Version.class,
+        versionProvider = VersionInfo.class,
         subcommands = {DemoCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true,
@@ -80,13 +80,5 @@ public final class RendlerCommand implements Callable<Integer> {
             return ExitCode.INTERNAL_ERROR;
         });
         return cli;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = RendlerCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"rendler " + (version == null ? "development build" : version)};
-        }
     }
 }

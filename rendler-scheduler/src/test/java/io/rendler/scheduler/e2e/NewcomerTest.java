@@ -69,4 +69,15 @@ class NewcomerTest {
         assertFalse(line.endsWith(": /proc/rendler-cannot-be-here"), "the reason is only the path again: " + line);
         assertTrue(line.matches(".*: .*[a-z]{4,}.*"), line);
     }
+
+    @Test
+    void versionNamesTheBuildTheJavaAndTheChromium() throws Exception {
+        Rendler.Run run = Rendler.run("--version");
+        assertEquals(0, run.exitCode(), run.output());
+        java.util.List<String> lines = run.stdout().lines().toList();
+        assertEquals(3, lines.size(), run.output());
+        assertTrue(lines.get(0).matches("rendler \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{7}.*\\)"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("Java " + Runtime.version().feature()), lines.get(1));
+        assertTrue(lines.get(2).matches("(Chromium|Google Chrome|Chrome).* \\d+\\.\\d+.* at /.*"), lines.get(2));
+    }
 }
