@@ -170,14 +170,19 @@ public final class FileServer implements AutoCloseable {
         }
     }
 
-    /** Written from the accepting thread: a few bytes into a fresh socket's buffer never block. */
-    private static void turnAway(Socket socket) {
-        try (socket) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            // It left already.
+    /**
+     * Answers 503 from the accepting thread: a few bytes into a fresh socket's buffer never block.
+     * The socket closes a second later, not at once, because closing over a request we did not
+     * read resets the connection, and the client might lose the answer.
+     */
+    private void turnAway(Socket socket) {
+        try {
+            socket.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            reaper.schedule(() -> closeQuietly(socket), 1, TimeUnit.SECONDS);
+        } catch (IOException | RejectedExecutionException e) {
+            closeQuietly(socket);
         }
     }
 
@@ -345,11 +350,15 @@ public final class FileServer implements AutoCloseable {
 
         /** Closing the socket wakes the thread blocked reading or writing it with an IOException. */
         void cutOff() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // Closed already.
-            }
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closed already.
         }
     }
 }
