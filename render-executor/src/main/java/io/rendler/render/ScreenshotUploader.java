@@ -22,7 +22,11 @@ final class ScreenshotUploader {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    /** PUTs {@code png} to {@code uploadUrl}; throws with a one-line reason unless the answer is 2xx. */
+    /**
+     * PUTs {@code png} to {@code uploadUrl}; throws with a one-line reason unless the answer is 2xx
+     * or 409. The scheduler stores each screenshot once and answers a second upload with 409: this
+     * is a retried task whose earlier attempt delivered the screenshot before it was lost.
+     */
     void upload(String uploadUrl, byte[] png, Duration timeout) throws IOException, InterruptedException {
         HttpRequest request;
         try {
@@ -36,6 +40,7 @@ final class ScreenshotUploader {
         }
         HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
         int status = response.statusCode();
+        if (status == 409) return;
         if (status < 200 || status > 299) throw new IOException("HTTP " + status + " from " + uploadUrl);
     }
 }

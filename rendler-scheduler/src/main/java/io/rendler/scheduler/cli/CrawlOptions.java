@@ -135,7 +135,12 @@ final class CrawlOptions {
                     + " screenshot uploads). Default: the address this machine uses to reach the master.")
     String advertiseHost;
 
-    @Option(names = "--executor-jars", paramLabel = "DIR", order = 57,
+    @Option(names = "--file-server-bind", paramLabel = "ADDR", order = 57,
+            description = "Mesos only: the local address the file server listens on. Default: the --advertise-host"
+                    + " address. Use 0.0.0.0 for every interface, e.g. when agents reach this machine through NAT.")
+    String fileServerBind;
+
+    @Option(names = "--executor-jars", paramLabel = "DIR", order = 58,
             description = "Mesos only: where crawl-executor.jar and render-executor.jar are. Default: next to rendler.jar.")
     Path executorJars;
 }

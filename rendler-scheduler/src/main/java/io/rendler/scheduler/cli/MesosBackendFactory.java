@@ -34,6 +34,7 @@ final class MesosBackendFactory {
 
     MesosBackend create(Path outDir) {
         URI master = masterUri(options.master);
+        String advertiseHost = options.advertiseHost != null ? options.advertiseHost : localAddressTowards(master);
         MesosSettings settings = new MesosSettings(
                 master.getHost() + ":" + master.getPort(),
                 "rendler",
@@ -41,7 +42,9 @@ final class MesosBackendFactory {
                 options.role,
                 options.failoverTimeout,
                 credential(),
-                options.advertiseHost != null ? options.advertiseHost : localAddressTowards(master),
+                advertiseHost,
+                options.fileServerBind != null ? options.fileServerBind : advertiseHost,
+                screenshotBudget(),
                 executorJars(),
                 options.crawlConcurrency,
                 options.renderConcurrency,
@@ -49,6 +52,15 @@ final class MesosBackendFactory {
                 options.chromiumArgs,
                 captureSwitches());
         return new MesosBackend(settings, outDir.resolve("screenshots"), log);
+    }
+
+    /**
+     * The screenshot bytes a run may upload: two bytes a pixel for every page it may render. A
+     * screenshot is capped at its raw four bytes a pixel, and a real one rarely takes half of that,
+     * so only a flood of junk uploads reaches this.
+     */
+    private long screenshotBudget() {
+        return 2L * options.viewport.width() * options.viewport.height() * Math.max(1, options.maxPages);
     }
 
     private static Map<String, String> captureSwitches() {

@@ -78,7 +78,8 @@ public final class MesosBackend implements ClusterBackend {
     @Override
     public void start(CrawlCoordinator coordinator) {
         this.coordinator = coordinator;
-        files = new FileServer("0.0.0.0", settings.advertiseHost(), settings.jars(), screenshotDir);
+        files = new FileServer(settings.fileServerBind(), settings.advertiseHost(), settings.jars(), screenshotDir,
+                FileServer.Limits.defaults(settings.screenshotBudget()));
         FrameworkInfo info = FrameworkInfos.create(settings.frameworkName(), settings.user(), settings.role(),
                 settings.failoverTimeout(), true);
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
@@ -127,7 +128,7 @@ public final class MesosBackend implements ClusterBackend {
     private TaskRequest withUploadUrl(TaskRequest request) {
         if (request.kind() != TaskKind.RENDER) return request;
         return TaskRequest.render(request.taskId(), request.url(), request.limits(), request.screenshotName(),
-                files.uploadUrl(request.screenshotName()));
+                files.uploadUrl(request.screenshotName(), request.limits().viewportWidth(), request.limits().viewportHeight()));
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param failoverTimeout   how long the master keeps our tasks while we are away
  * @param credential        HTTP Basic credentials, if the master authenticates frameworks
  * @param advertiseHost     the address agents use to reach our file server
+ * @param fileServerBind    the address our file server listens on (the advertised one unless the user says otherwise)
+ * @param screenshotBudget  the most screenshot bytes the file server accepts in this run
  * @param jars              executor jar per file name, served to the Mesos fetcher
  * @param crawlParallelism  fetches at once inside one crawl executor
  * @param renderParallelism pages at once inside one render executor
@@ -33,6 +35,8 @@ public record MesosSettings(
         Duration failoverTimeout,
         Optional<SchedulerClient.Credential> credential,
         String advertiseHost,
+        String fileServerBind,
+        long screenshotBudget,
         Map<String, Path> jars,
         int crawlParallelism,
         int renderParallelism,
