@@ -25,6 +25,8 @@ import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real {@code rendler --master} process against a server on the master's address that is not
@@ -79,28 +81,19 @@ class HostileMasterTest {
                 + " is that address a Mesos master, and not a proxy or another service?");
     }
 
-    @Test
-    void aRedirectToALocationThatIsNotHttp(@TempDir Path out) throws Exception {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ftp://127.0.0.1:21/api/v1/scheduler | which is not an http(s) address",
+            "http://[::1                         | which is not a URI"})
+    void aRedirectToALocationThatCannotBeFollowed(String location, String why, @TempDir Path out) throws Exception {
         String master = serve(exchange -> {
-            exchange.getResponseHeaders().set("Location", "ftp://127.0.0.1:21/api/v1/scheduler");
+            exchange.getResponseHeaders().set("Location", location);
             exchange.sendResponseHeaders(307, -1);
             exchange.close();
         });
         Rendler.Run run = rendler(out, master);
         assertFailedInOneLine(run, out, "rendler: cannot use the Mesos master at " + master + ": 307 from http://" + master
-                + "/api/v1/scheduler to 'ftp://127.0.0.1:21/api/v1/scheduler', which is not an http(s) address");
-    }
-
-    @Test
-    void aRedirectToALocationThatIsNotAUri(@TempDir Path out) throws Exception {
-        String master = serve(exchange -> {
-            exchange.getResponseHeaders().set("Location", "http://[::1");
-            exchange.sendResponseHeaders(307, -1);
-            exchange.close();
-        });
-        Rendler.Run run = rendler(out, master);
-        assertFailedInOneLine(run, out, "rendler: cannot use the Mesos master at " + master + ": 307 from http://" + master
-                + "/api/v1/scheduler to 'http://[::1', which is not a URI");
+                + "/api/v1/scheduler to '" + location + "', " + why);
     }
 
     @Test
