@@ -73,8 +73,9 @@ public final class SchedulerClient implements AutoCloseable {
 
         /**
          * The client is finished and calls nothing more: an ERROR event (e.g. "Framework failed
-         * over" when another scheduler took over our FrameworkID), a rejected SUBSCRIBE, the
-         * stream ending after TEARDOWN, {@link #close()}, or no resubscription in time.
+         * over" when another scheduler took over our FrameworkID), a rejected SUBSCRIBE, an answer
+         * that is not from a Mesos master, an UPDATE that cannot be acknowledged, the stream
+         * ending after TEARDOWN, {@link #close()}, or no resubscription in time.
          */
         void stopped(String reason);
     }
