@@ -230,8 +230,13 @@ public final class ExecutorRunLoop {
                 }
                 return StreamEnd.retry(false, rejected.getMessage());
             }
-            MesosEncoding encoding = response.headers().firstValue("Content-Type")
-                    .map(MesosEncoding::ofContentType).orElse(MesosEncoding.JSON);
+            String contentType = response.headers().firstValue("Content-Type").orElse(MesosEncoding.JSON.mediaType());
+            MesosEncoding encoding;
+            try {
+                encoding = MesosEncoding.ofContentType(contentType);
+            } catch (IllegalArgumentException e) {
+                return StreamEnd.retry(false, "the agent answered SUBSCRIBE with " + contentType + ", not an event stream");
+            }
             return readEvents(new RecordIO.Reader(body), encoding, subscribe.getSubscribe().getUnacknowledgedUpdatesCount());
         } catch (IOException e) {
             return StreamEnd.retry(false, MesosHttp.describe(e));
@@ -250,29 +255,39 @@ public final class ExecutorRunLoop {
             } catch (IOException e) {
                 return StreamEnd.retry(subscribed, "event stream broke: " + MesosHttp.describe(e));
             }
-            switch (event.getType()) {
-                case SUBSCRIBED -> {
-                    subscribed = true;
-                    log("subscribed to agent %s%s", event.getSubscribed().getAgentInfo().getHostname(),
-                            resentUpdates > 0 ? " and resent " + resentUpdates + " unacknowledged updates" : "");
-                }
-                case LAUNCH -> launch(event.getLaunch().getTask());
-                case LAUNCH_GROUP -> rejectGroup(event.getLaunchGroup().getTaskGroup().getTasksList());
-                case KILL -> kill(event.getKill().getTaskId());
-                case ACKNOWLEDGED -> ledger.acknowledged(event.getAcknowledged().getTaskId(), event.getAcknowledged().getUuid());
-                case MESSAGE -> log("ignoring a framework message of %d bytes", event.getMessage().getData().size());
-                case SHUTDOWN -> {
-                    shutdown();
-                    return StreamEnd.exit(EXIT_SHUTDOWN, "SHUTDOWN");
-                }
-                case ERROR -> {
-                    log("the agent sent ERROR: %s; exiting", event.getError().getMessage());
-                    return StreamEnd.exit(EXIT_ERROR, event.getError().getMessage());
-                }
-                case HEARTBEAT -> { }
-                default -> log("ignoring an unexpected %s event", event.getType());
+            try {
+                StreamEnd end = handle(event, resentUpdates);
+                if (end != null) return end;
+            } catch (RuntimeException e) {
+                // Nothing an agent (or whoever speaks for it) sends may end the executor.
+                log("ignoring a %s event that could not be handled: %s", event.getType(), oneLine(e));
             }
+            if (event.getType() == Event.Type.SUBSCRIBED) subscribed = true;
         }
+    }
+
+    /** Acts on one event; returns how the stream ends when the event ends it, else null. */
+    private StreamEnd handle(Event event, int resentUpdates) {
+        switch (event.getType()) {
+            case SUBSCRIBED -> log("subscribed to agent %s%s", event.getSubscribed().getAgentInfo().getHostname(),
+                    resentUpdates > 0 ? " and resent " + resentUpdates + " unacknowledged updates" : "");
+            case LAUNCH -> launch(event.getLaunch().getTask());
+            case LAUNCH_GROUP -> rejectGroup(event.getLaunchGroup().getTaskGroup().getTasksList());
+            case KILL -> kill(event.getKill().getTaskId());
+            case ACKNOWLEDGED -> ledger.acknowledged(event.getAcknowledged().getTaskId(), event.getAcknowledged().getUuid());
+            case MESSAGE -> log("ignoring a framework message of %d bytes", event.getMessage().getData().size());
+            case SHUTDOWN -> {
+                shutdown();
+                return StreamEnd.exit(EXIT_SHUTDOWN, "SHUTDOWN");
+            }
+            case ERROR -> {
+                log("the agent sent ERROR: %s; exiting", event.getError().getMessage());
+                return StreamEnd.exit(EXIT_ERROR, event.getError().getMessage());
+            }
+            case HEARTBEAT -> { }
+            default -> log("ignoring an unexpected %s event", event.getType());
+        }
+        return null;
     }
 
     private void launch(TaskInfo info) {

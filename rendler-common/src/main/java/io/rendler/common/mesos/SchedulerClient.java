@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -72,8 +73,9 @@ public final class SchedulerClient implements AutoCloseable {
 
         /**
          * The client is finished and calls nothing more: an ERROR event (e.g. "Framework failed
-         * over" when another scheduler took over our FrameworkID), a rejected SUBSCRIBE, the
-         * stream ending after TEARDOWN, {@link #close()}, or no resubscription in time.
+         * over" when another scheduler took over our FrameworkID), a rejected SUBSCRIBE, an answer
+         * that is not from a Mesos master, an UPDATE that cannot be acknowledged, the stream
+         * ending after TEARDOWN, {@link #close()}, or no resubscription in time.
          */
         void stopped(String reason);
     }
@@ -173,6 +175,17 @@ public final class SchedulerClient implements AutoCloseable {
     public static final class NotSubscribedException extends IOException {
         NotSubscribedException(Call.Type type) {
             super("cannot send " + type + ": not subscribed to a Mesos master");
+        }
+    }
+
+    /**
+     * What answered SUBSCRIBE is not a Mesos master we can follow: a 200 that is not an event
+     * stream (a login proxy, a web server on the wrong port) or a 307 to nowhere usable. Retrying
+     * the same address cannot help, so the client stops.
+     */
+    private static final class NotAMesosMasterException extends IOException {
+        NotAMesosMasterException(String message) {
+            super(message);
         }
     }
 
@@ -378,6 +391,8 @@ public final class SchedulerClient implements AutoCloseable {
         HttpResponse<InputStream> response;
         try {
             response = openStreamFollowingRedirects();
+        } catch (NotAMesosMasterException e) {
+            return new StreamEnd(false, false, e.getMessage());
         } catch (MesosHttpException e) {
             // 4xx will not heal by retrying (bad credentials, malformed framework info); 5xx
             // (e.g. 503 while the masters elect a leader) may.
@@ -412,23 +427,74 @@ public final class SchedulerClient implements AutoCloseable {
                 throw new InterruptedIOException("interrupted while subscribing");
             }
             int status = response.statusCode();
-            if (status == 200) return response;
+            if (status == 200) return requireEventStream(endpoint, response);
             String text;
             try (InputStream body = response.body()) {
                 text = MesosHttp.text(body.readAllBytes());
             }
             if (status == 307) {
-                // Mesos quirk: a non-leading master answers 307 with a protocol-relative
-                // Location, "//host:port/api/v1/scheduler"; resolve it against the current URI.
                 String location = response.headers().firstValue("Location")
-                        .orElseThrow(() -> new IOException("307 from " + endpoint + " without a Location"));
-                leader = endpoint.resolve(location);
+                        .orElseThrow(() -> new NotAMesosMasterException("307 from " + endpoint + " without a Location"));
+                leader = leaderAt(endpoint, location);
                 LOG.log(Level.INFO, "Mesos master {0} redirected us to the leader {1}", endpoint, leader);
                 continue;
             }
             throw new MesosHttpException("SUBSCRIBE", endpoint, status, text);
         }
         throw new IOException("more than " + MAX_REDIRECTS + " redirects while looking for the leading master");
+    }
+
+    /** The 200 answer to SUBSCRIBE, if it is a Mesos event stream: it names its encoding and carries a stream id. */
+    private static HttpResponse<InputStream> requireEventStream(URI endpoint, HttpResponse<InputStream> response) throws IOException {
+        String contentType = response.headers().firstValue("Content-Type").orElse("no Content-Type");
+        String problem = null;
+        try {
+            MesosEncoding.ofContentType(contentType);
+            if (response.headers().firstValue(MesosHttp.STREAM_ID_HEADER).isEmpty()) problem = "no " + MesosHttp.STREAM_ID_HEADER + " header";
+        } catch (IllegalArgumentException e) {
+            problem = clip(contentType);
+        }
+        if (problem == null) return response;
+        response.body().close();
+        throw new NotAMesosMasterException("SUBSCRIBE to " + endpoint + " was answered 200 with " + problem
+                + ", not a Mesos event stream; is that address a Mesos master, and not a proxy or another service?");
+    }
+
+    /**
+     * Where a 307 sends us. Mesos quirk: a non-leading master answers with a protocol-relative
+     * Location, "//host:port/api/v1/scheduler"; it resolves against the current URI.
+     */
+    private static URI leaderAt(URI endpoint, String location) throws NotAMesosMasterException {
+        URI resolved;
+        try {
+            resolved = endpoint.resolve(location.strip());
+        } catch (IllegalArgumentException e) {
+            throw new NotAMesosMasterException("307 from " + endpoint + " to '" + clip(location) + "', which is not a URI");
+        }
+        String scheme = resolved.getScheme() == null ? "" : resolved.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || resolved.getHost() == null) {
+            throw new NotAMesosMasterException("307 from " + endpoint + " to '" + clip(location) + "', which is not an http(s) address");
+        }
+        return resolved;
+    }
+
+    /** At most 200 printable characters of something a stranger sent, for a one-line message. */
+    private static String clip(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 200 ? printable : printable.substring(0, 199) + "…";
+    }
+
+    /**
+     * Why an event cannot be handed on, if it cannot. Mesos rule: an update with a uuid must be
+     * acknowledged, and an acknowledgement names the agent; an update without agent_id would be
+     * resent forever, so the master that sent it is not one we can work with.
+     */
+    private static Optional<String> unusable(Event event) {
+        if (event.getType() != Event.Type.UPDATE) return Optional.empty();
+        var status = event.getUpdate().getStatus();
+        if (status.getUuid().isEmpty() || status.hasAgentId()) return Optional.empty();
+        return Optional.of("Mesos sent an UPDATE for task " + clip(status.getTaskId().getValue())
+                + " with a uuid but no agent_id, which cannot be acknowledged");
     }
 
     private StreamEnd readStream(HttpResponse<InputStream> response, InputStream body) throws IOException {
@@ -480,6 +546,8 @@ public final class SchedulerClient implements AutoCloseable {
                         return new StreamEnd(false, subscribed, "Mesos sent ERROR: " + event.getError().getMessage());
                     }
                     default -> {
+                        Optional<String> unusable = unusable(event);
+                        if (unusable.isPresent()) return new StreamEnd(false, subscribed, unusable.get());
                         if (subscribed) {
                             listener.event(event);
                         } else {

@@ -44,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.mesos.v1.Protos.TaskGroupInfo;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -53,6 +54,8 @@ import org.apache.mesos.v1.executor.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shared executor run loop against a fake agent: a raw-socket server that serves scripted
@@ -74,6 +77,8 @@ class ExecutorRunLoopTest {
     private final ScriptedHandler handler = new ScriptedHandler(2);
     private ScriptedHttpServer agent;
     private volatile Duration slowFinishedReply = Duration.ZERO;
+    /** How many SUBSCRIBEs get a web page instead of a stream, as from a proxy in front of the agent. */
+    private final AtomicInteger htmlAnswers = new AtomicInteger();
 
     @BeforeEach
     void startAgent() throws IOException {
@@ -97,6 +102,9 @@ class ExecutorRunLoopTest {
             return Fixed.accepted();
         }
         subscribes.add(request);
+        if (htmlAnswers.getAndDecrement() > 0) {
+            return new Fixed(200, "OK", Map.of("Content-Type", "text/html"), "<html>please log in</html>".getBytes(UTF_8));
+        }
         EventStream stream = streams.poll();
         if (stream == null) return Fixed.text(503, "Service Unavailable", "no scripted stream");
         return new Streamed(Map.of("Content-Type", "application/json"), stream);
@@ -296,6 +304,39 @@ class ExecutorRunLoopTest {
         stream.send(shutdownEvent());
         assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of(), handler.startedTasks());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{\"kind\":\"CRAWL\"}", "{\"kind\":\"RENDER\",\"task_id\":\"t\",\"url\":\"http://ok/\"}",
+            "{\"kind\":\"CRAWL\",\"task_id\":\"t\",\"url\":\"http://ok/\",\"limits\":{\"timeout_millis\":-1}}",
+            "{\"kind\":\"CRAWL\",\"task_id\":\"t\",\"url\":\"http://ok/\",\"limits\":[]}", "[[[[[[[[", "null"})
+    void taskDataThatIsNotARequestFailsThatTaskWithOneLineAndTheNextTaskStillRuns(String data) throws Exception {
+        EventStream stream = subscribedStream()
+                .send(launchWithData("bad", data.getBytes(UTF_8)))
+                .send(launch("good", "http://ok/"));
+        Future<Integer> exit = start(env(Map.of()));
+        Call failed = nextCall();
+        assertUpdate(failed, "bad", TaskState.TASK_FAILED);
+        assertEquals(TaskStatus.Reason.REASON_TASK_INVALID, failed.getUpdate().getStatus().getReason());
+        String reason = failed.getUpdate().getStatus().getMessage();
+        assertTrue(reason.startsWith("malformed task data: ") && !reason.contains("\n") && reason.length() < 260, reason);
+        assertUpdate(nextCall(), "good", TaskState.TASK_RUNNING);
+        assertEquals(Call.Type.MESSAGE, nextCall().getType());
+        assertUpdate(nextCall(), "good", TaskState.TASK_FINISHED);
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of("good"), handler.startedTasks());
+    }
+
+    @Test
+    void anAgentAnsweringWithAWebPageIsRetriedNotFatal() throws Exception {
+        htmlAnswers.set(2);
+        EventStream stream = subscribedStream().send(launch("t", "http://ok/"));
+        Future<Integer> exit = start(env(Map.of()));
+        assertUpdate(nextCall(), "t", TaskState.TASK_RUNNING);
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(3, subscribes.size(), "two web pages, then the stream");
     }
 
     @Test

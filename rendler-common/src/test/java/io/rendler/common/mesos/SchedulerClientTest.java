@@ -32,10 +32,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The scheduler client against a raw-socket server that replays the recorded master streams. */
 class SchedulerClientTest {
@@ -205,6 +209,69 @@ class SchedulerClientTest {
         start(master.config());
         String stopped = listener.next();
         assertTrue(stopped.startsWith("stopped SUBSCRIBE rejected: SUBSCRIBE to http://") && stopped.contains("406: Expecting 'Accept'"), stopped);
+    }
+
+    @Test
+    void aSubscribeAnsweredWithAnHtmlPageStopsTheClientAtOnce() throws Exception {
+        FakeMaster proxy = new FakeMaster();
+        proxy.nextSubscribe(new Fixed(200, "OK", Map.of("Content-Type", "text/html; charset=utf-8"),
+                "<!DOCTYPE html><html><body><form action=/login>Sign in</form></body></html>".getBytes(UTF_8)));
+        start(proxy.config());
+        assertEquals("stopped SUBSCRIBE to " + proxy.server.baseUri() + "/api/v1/scheduler was answered 200 with text/html; charset=utf-8,"
+                + " not a Mesos event stream; is that address a Mesos master, and not a proxy or another service?", listener.next());
+        assertEquals(1, proxy.subscribes().size(), "no retries against something that is not a master");
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
+    void aJsonAnswerWithoutAStreamIdIsNotAMaster() throws Exception {
+        FakeMaster other = new FakeMaster();
+        other.nextSubscribe(new Fixed(200, "OK", Map.of("Content-Type", "application/json"), "{\"status\":\"ok\"}".getBytes(UTF_8)));
+        start(other.config());
+        String stopped = listener.next();
+        assertTrue(stopped.contains("was answered 200 with no Mesos-Stream-Id header, not a Mesos event stream"), stopped);
+        assertEquals(1, other.subscribes().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://[::1", "ftp://127.0.0.1:21/api/v1/scheduler", "file:///etc/passwd", "javascript:alert(1)",
+            "http://", "mailto:ops@example.org", "%%%", "http ://x"})
+    void a307ToAnUnusableLocationStopsTheClientWithOneLine(String location) throws Exception {
+        FakeMaster follower = new FakeMaster();
+        follower.nextSubscribe(Fixed.redirect(location));
+        start(follower.config());
+        String stopped = listener.next();
+        assertTrue(stopped.startsWith("stopped 307 from " + follower.server.baseUri() + "/api/v1/scheduler to '" + location + "', which is not"),
+                stopped);
+        assertFalse(stopped.contains("\n"), stopped);
+        assertEquals(1, follower.subscribes().size());
+        assertEquals(List.of(), sleeps);
+    }
+
+    @Test
+    void anUpdateWithAUuidButNoAgentIdStopsTheClientBeforeTheListenerSeesIt() throws Exception {
+        FakeMaster master = new FakeMaster();
+        EventStream stream = subscribedStream(15.0);
+        master.nextSubscribe(new Streamed(streamHeaders(RECORDED_STREAM_ID, MesosEncoding.JSON), stream));
+        start(master.config());
+        assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
+        // A reconciliation answer has neither uuid nor agent_id, and needs no acknowledgement: it passes.
+        stream.send(update("crawl-0-1", false, false));
+        assertEquals("event UPDATE", listener.next());
+        stream.send(update("crawl-0-1", true, true));
+        assertEquals("event UPDATE", listener.next());
+        stream.send(update("crawl-0-1", true, false));
+        assertEquals("stopped Mesos sent an UPDATE for task crawl-0-1 with a uuid but no agent_id, which cannot be acknowledged",
+                listener.next());
+        assertEquals(1, master.subscribes().size(), "no resubscription to a master that breaks the protocol");
+    }
+
+    private static byte[] update(String taskId, boolean uuid, boolean agentId) {
+        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(MesosIds.taskId(taskId)).setState(TaskState.TASK_FINISHED);
+        if (uuid) status.setUuid(ExecutorCalls.uuidBytes(java.util.UUID.randomUUID()));
+        if (agentId) status.setAgentId(MesosIds.agentId("S0"));
+        return MesosJson.toJson(Event.newBuilder().setType(Event.Type.UPDATE)
+                .setUpdate(Event.Update.newBuilder().setStatus(status)).build());
     }
 
     @Test

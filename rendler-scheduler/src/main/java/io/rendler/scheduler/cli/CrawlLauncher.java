@@ -102,6 +102,7 @@ final class CrawlLauncher {
             for (OutputFile file : result.written()) {
                 err.println("rendler: wrote " + displayPath(file.path()) + " in " + file.took().toMillis() + " ms");
             }
+            backend.clusterSummary().ifPresent(line -> err.println("rendler: " + line));
         }
         out.println(result.summary().line());
         if (result.failure().isPresent()) {

@@ -25,7 +25,6 @@ public final class CrawlCoordinator {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
-    private final List<String> dropped = new CopyOnWriteArrayList<>();
 
     public CrawlCoordinator(CrawlScheduler core) {
         this.core = core;
@@ -72,18 +71,30 @@ public final class CrawlCoordinator {
     }
 
     /**
-     * An encoded result from an executor. Bytes that do not decode are dropped with a note: the
-     * task's terminal update then triggers a retry, so nothing is lost.
+     * An encoded result from an executor, or from anyone pretending to be one. Bytes that do not
+     * decode, and results that do not match the task they name, are dropped: the task's terminal
+     * update then triggers a retry, so nothing is lost.
      */
-    public void deliver(byte[] encodedResult) {
+    public Delivery deliver(byte[] encodedResult) {
+        return deliver(encodedResult, null);
+    }
+
+    /** A result carried by {@code taskId}'s own terminal status update, which must be that task's. */
+    public Delivery deliverFor(String taskId, byte[] encodedResult) {
+        return deliver(encodedResult, taskId);
+    }
+
+    private Delivery deliver(byte[] encodedResult, String carrierTaskId) {
         ResultMessage message;
         try {
             message = MessageCodec.decodeResult(encodedResult);
         } catch (MessageCodec.MalformedMessageException e) {
-            dropped.add(e.getMessage());
-            return;
+            return Delivery.malformed(e.getMessage());
         }
-        mutate(() -> core.onResult(message));
+        if (carrierTaskId != null && !message.taskId().equals(carrierTaskId)) {
+            return Delivery.unexpected("the update of task " + carrierTaskId + " carries a result for task " + message.taskId());
+        }
+        return mutate(() -> core.onResult(message));
     }
 
     public void taskEnded(String taskId, TaskEnd end, String reason) {
@@ -149,22 +160,26 @@ public final class CrawlCoordinator {
         return locked(core::outcome);
     }
 
-    /** Malformed messages that were dropped, for the log. */
-    public List<String> droppedMessages() {
-        return List.copyOf(dropped);
+    private void mutate(Runnable change) {
+        mutate(() -> {
+            change.run();
+            return null;
+        });
     }
 
-    private void mutate(Runnable change) {
+    private <T> T mutate(java.util.function.Supplier<T> change) {
+        T result;
         boolean work;
         lock.lock();
         try {
-            change.run();
+            result = change.get();
             work = core.hasQueuedWork(TaskKind.CRAWL) || core.hasQueuedWork(TaskKind.RENDER);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         if (work) workListeners.forEach(Runnable::run);
+        return result;
     }
 
     private <T> T locked(java.util.function.Supplier<T> read) {

@@ -73,12 +73,12 @@ public final class CrawlScheduler {
         stage.running = true;
         int attempt = ++stage.attempts;
         String taskId = kind.label() + "-" + page.id + "-" + attempt;
-        Task task = new Task(taskId, kind, page);
-        running.put(taskId, task);
-        issued.put(taskId, task);
         TaskRequest request = kind == TaskKind.CRAWL
                 ? TaskRequest.crawl(taskId, page.url, settings.limits())
                 : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null);
+        Task task = new Task(taskId, kind, page, request.url(), request.screenshotName());
+        running.put(taskId, task);
+        issued.put(taskId, task);
         return Optional.of(request);
     }
 
@@ -86,16 +86,32 @@ public final class CrawlScheduler {
         return stopReason == null && !(kind == TaskKind.CRAWL ? crawlQueue : renderQueue).isEmpty();
     }
 
-    /** Applies a result. Duplicates, late results and results for unknown tasks are ignored. */
-    public void onResult(ResultMessage message) {
-        Task task = issued.get(message.taskId());
-        if (task == null || task.kind != message.kind()) return;
+    /**
+     * Applies a result. Duplicates and late results are harmless and ignored. A result for a task
+     * that was never launched, of another kind, for another URL or naming another screenshot is
+     * dropped and changes nothing: the task's own end decides whether the page is tried again.
+     */
+    public Delivery onResult(ResultMessage message) {
+        String taskId = message.taskId();
+        Task task = issued.get(taskId);
+        if (task == null) return Delivery.unexpected("a result for task " + taskId + ", which was never launched");
+        if (task.kind != message.kind()) {
+            return Delivery.unexpected("a " + message.kind().label() + " result for " + task.kind.label() + " task " + taskId);
+        }
+        String url = message.kind() == TaskKind.CRAWL ? message.crawl().url() : message.render().url();
+        if (!url.equals(task.url)) return Delivery.unexpected("a result for task " + taskId + " about " + url + ", not " + task.url);
+        if (message.kind() == TaskKind.RENDER && message.render().screenshot() != null
+                && !message.render().screenshot().equals(task.screenshotName)) {
+            return Delivery.unexpected("a result for task " + taskId + " naming screenshot " + message.render().screenshot()
+                    + ", not " + task.screenshotName);
+        }
         Stage stage = task.page.stage(task.kind);
-        if (stage.done) return;
+        if (stage.done) return Delivery.DUPLICATE;
         stage.done = true;
         stage.running = false;
         if (task.kind == TaskKind.CRAWL) applyCrawl(task.page, message.crawl());
         else applyRender(task.page, message.render());
+        return Delivery.APPLIED;
     }
 
     /**
@@ -110,7 +126,8 @@ public final class CrawlScheduler {
         if (stage.done) return;
         stage.running = running.values().stream().anyMatch(t -> t.page == page && t.kind == task.kind);
         if (stage.running) return; // another attempt is still out there
-        String why = end == TaskEnd.FINISHED ? "finished without a result (message lost)" : reason == null ? end.name().toLowerCase() : reason;
+        String why = end == TaskEnd.FINISHED ? "finished without " + (reason == null ? "a result (message lost)" : "a usable result: " + reason)
+                : reason == null ? end.name().toLowerCase() : reason;
         if (end == TaskEnd.KILLED || stopReason != null) {
             stage.lastError = why;
             return; // not retried; the page stays unfinished
@@ -260,7 +277,8 @@ public final class CrawlScheduler {
         return result.httpStatus() == 0 ? "no response" : "HTTP " + result.httpStatus();
     }
 
-    private record Task(String taskId, TaskKind kind, Page page) {}
+    /** One launched task: the page it works on, and the URL and screenshot name it was given. */
+    private record Task(String taskId, TaskKind kind, Page page, String url, String screenshotName) {}
 
     /** One kind of work on one page. */
     private static final class Stage {

@@ -102,7 +102,7 @@ public final class MesosBackend implements ClusterBackend {
             throw new SetupException("interrupted while subscribing to " + settings.master());
         }
         if (stoppedReason != null) {
-            throw new SetupException("the Mesos master at " + settings.master() + " refused us: " + stoppedReason);
+            throw new SetupException("cannot use the Mesos master at " + settings.master() + ": " + stoppedReason);
         }
     }
 
@@ -135,7 +135,12 @@ public final class MesosBackend implements ClusterBackend {
     public Optional<RuntimeException> failure() {
         String reason = stoppedReason;
         return reason == null || finishing ? Optional.empty()
-                : Optional.of(new SetupException("lost the Mesos master at " + settings.master() + ": " + reason));
+                : Optional.of(new SetupException("gave up on the Mesos master at " + settings.master() + ": " + reason));
+    }
+
+    @Override
+    public Optional<String> clusterSummary() {
+        return scheduler == null ? Optional.empty() : Optional.of("mesos: " + scheduler.eventCounts().summary());
     }
 
     @Override
@@ -146,7 +151,8 @@ public final class MesosBackend implements ClusterBackend {
     @Override
     public void close() {
         finishing = true;
-        if (scheduler != null) {
+        // Once the client has stopped nothing can be sent; KILL and TEARDOWN would each only log a failure.
+        if (scheduler != null && stoppedReason == null) {
             scheduler.killAll();
             scheduler.teardown();
         }

@@ -5,9 +5,11 @@ import io.rendler.common.TaskRequest;
 import io.rendler.common.mesos.MesosIds;
 import io.rendler.common.mesos.SchedulerCalls;
 import io.rendler.scheduler.core.CrawlCoordinator;
+import io.rendler.scheduler.core.Delivery;
 import io.rendler.scheduler.core.Progress;
 import io.rendler.scheduler.core.TaskEnd;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -66,6 +68,9 @@ public final class MesosScheduler {
     private final Map<AgentID, Set<TaskKind>> executors = new HashMap<>();
     private TaskInfos taskInfos;
     private boolean suppressed;
+    private final MesosEventCounts counts = new MesosEventCounts();
+    /** For results we drop: anyone can send framework messages naming our executors, so a flood must not fill the log. */
+    private final RateLimitedLog droppedLog;
 
     /**
      * @param taskInfosFor builds the TaskInfo factory once the framework id is known
@@ -80,10 +85,12 @@ public final class MesosScheduler {
         this.role = role;
         this.calls = calls;
         this.log = log;
+        this.droppedLog = new RateLimitedLog(log, 5, Duration.ofMinutes(1), System::nanoTime);
     }
 
     /** SUBSCRIBED, first time or again. After a resubscription, ask where our tasks stand. */
     public synchronized void subscribed(FrameworkID frameworkId) {
+        counts.subscribed();
         if (taskInfos == null) taskInfos = taskInfosFor.apply(frameworkId);
         // A (re)subscribed framework starts unsuppressed: SUBSCRIBE carries no suppressed roles.
         suppressed = false;
@@ -96,10 +103,11 @@ public final class MesosScheduler {
     }
 
     public synchronized void event(Event event) {
+        counts.event(event);
         switch (event.getType()) {
             case OFFERS -> offers(event.getOffers().getOffersList());
             case UPDATE -> update(event.getUpdate().getStatus());
-            case MESSAGE -> coordinator.deliver(event.getMessage().getData().toByteArray());
+            case MESSAGE -> message(event.getMessage());
             case FAILURE -> failure(event.getFailure());
             // We never hold offers beyond one event, so a rescinded one needs nothing.
             case RESCIND, HEARTBEAT, RESCIND_INVERSE_OFFER, INVERSE_OFFERS, UPDATE_OPERATION_STATUS, UNKNOWN -> { }
@@ -168,8 +176,16 @@ public final class MesosScheduler {
                 // The executor puts its result in the FINISHED update too: framework messages are
                 // best effort, status updates are delivered reliably. The core ignores the copy
                 // it already has.
-                if (!status.getData().isEmpty()) coordinator.deliver(status.getData().toByteArray());
-                coordinator.taskEnded(taskId, TaskEnd.FINISHED, null);
+                String dropped = null;
+                if (!status.getData().isEmpty()) {
+                    Delivery delivery = coordinator.deliverFor(taskId, status.getData().toByteArray());
+                    if (delivery.dropped()) {
+                        counts.updateResultDropped();
+                        droppedLog.accept("dropped the result in the TASK_FINISHED update of task " + taskId + ": " + delivery.reason());
+                        dropped = delivery.reason();
+                    }
+                }
+                coordinator.taskEnded(taskId, TaskEnd.FINISHED, dropped);
             }
             case TASK_KILLED -> {
                 launched.remove(taskId);
@@ -182,6 +198,19 @@ public final class MesosScheduler {
             }
         }
         SchedulerCalls.acknowledgementFor(status).ifPresent(this::send);
+    }
+
+    /**
+     * A framework MESSAGE: the result an executor sends before its TASK_FINISHED, or anything that
+     * anyone who can reach an agent sent naming one of our executors. A result that is malformed
+     * or not for a task of ours is dropped; the task's own terminal update then decides.
+     */
+    private void message(Event.Message message) {
+        Delivery delivery = coordinator.deliver(message.getData().toByteArray());
+        if (!delivery.dropped()) return;
+        counts.messageDropped(delivery);
+        droppedLog.accept("dropped a framework message from " + message.getExecutorId().getValue() + " on agent "
+                + message.getAgentId().getValue() + ": " + delivery.reason());
     }
 
     /**
@@ -201,6 +230,11 @@ public final class MesosScheduler {
     /** KILL every task still running; used when the grace period after a stop is over. */
     public synchronized void killAll() {
         launched.forEach((taskId, task) -> send(SchedulerCalls.kill(MesosIds.taskId(taskId), task.agent())));
+    }
+
+    /** What the master sent during the run, for the summary. */
+    public MesosEventCounts eventCounts() {
+        return counts;
     }
 
     public synchronized int runningTasks() {
@@ -251,6 +285,7 @@ public final class MesosScheduler {
     }
 
     private void send(Call call) {
+        if (call.getType() == Call.Type.DECLINE) counts.declined(call.getDecline().getOfferIdsCount());
         try {
             calls.send(call);
         } catch (IOException e) {

@@ -21,6 +21,11 @@ public interface ClusterBackend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** One line on what the cluster said during the run, for the summary; empty when there is nothing to say. */
+    default java.util.Optional<String> clusterSummary() {
+        return java.util.Optional.empty();
+    }
+
     /** Kills whatever is still running; called when the grace period after a stop runs out. */
     void killRunning();
 

@@ -89,6 +89,7 @@ public final class CrawlRun {
                 coord.stop("time limit " + timeLimit.get().toSeconds() + "s reached");
             }
             if (coord.isStopped()) {
+                if (backend.failure().isPresent()) return; // no result can arrive any more: no grace to wait out
                 int inFlight = coord.progress().inFlight();
                 if (inFlight > 0) progress.note("stopping: waiting up to " + grace.toSeconds() + "s for " + inFlight + " tasks in flight");
                 if (!coord.awaitFinished(grace)) {

@@ -233,9 +233,47 @@ class CrawlSchedulerTest {
     void resultsOfTheWrongKindOrUnknownTasksAreIgnored() {
         CrawlScheduler s = scheduler(100, 5, true);
         TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
-        s.onResult(ResultMessage.of(new RenderResult(root.taskId(), ROOT, "x.png", 1, 1, 1, null, 1)));
-        s.onResult(ResultMessage.of(new CrawlResult("crawl-99-1", ROOT, ROOT, 200, "text/html", true, List.of(), false, null, 1)));
+        Delivery wrongKind = s.onResult(ResultMessage.of(new RenderResult(root.taskId(), ROOT, "x.png", 1, 1, 1, null, 1)));
+        assertEquals(new Delivery(Delivery.Verdict.UNEXPECTED, "a render result for crawl task crawl-0-1"), wrongKind);
+        Delivery unknown = s.onResult(ResultMessage.of(new CrawlResult("crawl-99-1", ROOT, ROOT, 200, "text/html", true, List.of(), false, null, 1)));
+        assertEquals(new Delivery(Delivery.Verdict.UNEXPECTED, "a result for task crawl-99-1, which was never launched"), unknown);
         assertEquals(0, s.progress().crawled());
         assertEquals(1, s.progress().runningCrawls());
+    }
+
+    @Test
+    void aStrangersResultForAnotherUrlChangesNothingAndTheTaskIsRetriedAtItsEnd() {
+        CrawlScheduler s = scheduler(100, 5, true);
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        ResultMessage forged = ResultMessage.of(new CrawlResult(root.taskId(), "http://evil.test/", "http://evil.test/", 200,
+                "text/html", true, List.of(ROOT + "planted", "http://evil.test/more"), false, null, 1));
+        Delivery dropped = s.onResult(forged);
+        assertEquals(Delivery.Verdict.UNEXPECTED, dropped.verdict());
+        assertEquals("a result for task crawl-0-1 about http://evil.test/, not " + ROOT, dropped.reason());
+        assertEquals(1, s.progress().admitted(), "no page planted");
+        s.onTaskEnded(root.taskId(), TaskEnd.FINISHED, dropped.reason()); // its own update carried the same
+        List<PageEvent> events = s.drainEvents();
+        assertEquals(List.of(new PageEvent(PageEvent.Type.RETRY, ROOT,
+                "crawl attempt 1 finished without a usable result: " + dropped.reason())), events);
+
+        TaskRequest again = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        assertEquals(Delivery.APPLIED, s.onResult(html(again, ROOT + "a")));
+        assertEquals(Delivery.DUPLICATE, s.onResult(html(again, ROOT + "a")));
+        s.onTaskEnded(again.taskId(), TaskEnd.FINISHED, null);
+        assertEquals(List.of(ROOT, ROOT + "a"), s.snapshot().pages().stream().map(PageRecord::url).toList());
+    }
+
+    @Test
+    void aRenderResultNamingAnotherScreenshotIsDropped() {
+        CrawlScheduler s = scheduler(100, 5, true);
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.onResult(html(root));
+        s.onTaskEnded(root.taskId(), TaskEnd.FINISHED, null);
+        TaskRequest render = s.nextTask(TaskKind.RENDER).orElseThrow();
+        Delivery dropped = s.onResult(ResultMessage.of(new RenderResult(render.taskId(), render.url(), "../../../etc/passwd", 1, 1, 1, null, 1)));
+        assertEquals(Delivery.Verdict.UNEXPECTED, dropped.verdict());
+        assertTrue(dropped.reason().contains("naming screenshot ../../../etc/passwd, not " + render.screenshotName()), dropped.reason());
+        assertEquals(Delivery.APPLIED, s.onResult(shot(render)));
+        assertEquals(render.screenshotName(), s.snapshot().pages().get(0).screenshot());
     }
 }

@@ -5,10 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rendler.common.CrawlResult;
+import io.rendler.common.MessageCodec;
+import io.rendler.common.ResultMessage;
+import io.rendler.common.mesos.ExecutorCalls;
+import io.rendler.common.mesos.MesosIds;
+import io.rendler.common.mesos.MesosJson;
 import io.rendler.mesossim.MesosSimulator;
 import io.rendler.mesossim.StartedExecutor;
 import io.rendler.scheduler.demo.DemoSite;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.apache.mesos.v1.executor.Protos.Call;
 import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +150,47 @@ class MesosPipelineTest {
             assertCompleteGraph(out, true);
             assertTrue(mesos.startedExecutors().stream().filter(e -> e.executorId().equals("rendler-render")).count() >= 2,
                     "a new render executor replaced the dead one");
+        }
+    }
+
+    @Test
+    void messagesFromAStrangerAreDroppedAndTheCrawlStillCompletes(@TempDir Path out) throws Exception {
+        try (MesosSimulator mesos = simulator()) {
+            Process rendler = rendler(out, mesos.masterAddress());
+            mesos.await(Duration.ofSeconds(90), "the crawl executor started", () -> mesos.startedExecutors().stream()
+                    .anyMatch(e -> e.executorId().equals("rendler-crawl")));
+            String frameworkId = mesos.registeredFrameworkIds().get(0);
+            // Anyone who reaches the agent may send a message naming a subscribed executor; the
+            // agent answers 403 until it has subscribed, then 202 and forwards it to rendler.
+            byte[] malformed = "{\"kind\":\"CRAWL\"}".getBytes(StandardCharsets.UTF_8);
+            mesos.await(Duration.ofSeconds(60), "the agent forwards a stranger's message",
+                    () -> sendAsStranger(mesos, frameworkId, malformed) == 202);
+            byte[] forged = MessageCodec.encode(ResultMessage.of(new CrawlResult("crawl-0-1", "http://evil.test/", "http://evil.test/",
+                    200, "text/html", true, List.of(site.startUrl() + "planted.html"), false, null, 1)));
+            assertEquals(202, sendAsStranger(mesos, frameworkId, forged));
+            assertEquals(202, sendAsStranger(mesos, frameworkId, new byte[] {(byte) 0xff, '{'}));
+
+            String log = finish(rendler, out);
+            assertCompleteGraph(out, true);
+            assertTrue(log.contains("dropped a framework message from rendler-crawl on agent "), log);
+            assertTrue(log.matches("(?s).*rendler: mesos: .* messages \\(2 malformed, 1 not for a task of ours, dropped\\).*"), log);
+        }
+    }
+
+    /** POSTs a framework MESSAGE to the agent's executor API, as rendler's crawl executor; returns the status code. */
+    private static int sendAsStranger(MesosSimulator mesos, String frameworkId, byte[] data) {
+        Call call = ExecutorCalls.message(MesosIds.frameworkId(frameworkId), MesosIds.executorId("rendler-crawl"), data);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + mesos.agentEndpoint() + "/api/v1/executor"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(MesosJson.toJson(call)))
+                .build();
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 

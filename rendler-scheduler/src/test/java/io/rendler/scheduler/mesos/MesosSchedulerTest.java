@@ -20,6 +20,7 @@ import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.core.Scope;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,6 +151,63 @@ class MesosSchedulerTest {
         scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFrom(result), true));
         assertEquals(1, coordinator.progress().crawled());
         assertEquals(2, coordinator.progress().admitted());
+    }
+
+    private static Event message(TaskInfo task, byte[] data) {
+        return Event.newBuilder().setType(Event.Type.MESSAGE).setMessage(Event.Message.newBuilder()
+                .setAgentId(task.getAgentId()).setExecutorId(task.getExecutor().getExecutorId()).setData(ByteString.copyFrom(data))).build();
+    }
+
+    @Test
+    void malformedAndForeignResultsAreLoggedCountedAndDroppedAndTheTaskIsRetried() {
+        TaskInfo task = launchedCrawl();
+        String agent = task.getAgentId().getValue();
+        // The body a stranger can POST to the agent's executor API; once it ended the scheduler.
+        scheduler.event(message(task, "{\"kind\":\"CRAWL\"}".getBytes(StandardCharsets.UTF_8)));
+        scheduler.event(message(task, MessageCodec.encode(ResultMessage.of(new CrawlResult(task.getTaskId().getValue(),
+                "http://evil.test/", "http://evil.test/", 200, "text/html", true, List.of(ROOT + "planted"), false, null, 1)))));
+        scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFromUtf8("{\"kind\":\"CRAWL\"}"), true));
+
+        assertEquals(List.of(
+                "dropped a framework message from rendler-crawl on agent " + agent
+                        + ": malformed ResultMessage: message of kind CRAWL must carry exactly that result",
+                "dropped a framework message from rendler-crawl on agent " + agent
+                        + ": a result for task crawl-0-1 about http://evil.test/, not " + ROOT,
+                "dropped the result in the TASK_FINISHED update of task crawl-0-1"
+                        + ": malformed ResultMessage: message of kind CRAWL must carry exactly that result"), log);
+        assertEquals(1, coordinator.progress().admitted(), "nothing planted");
+        assertEquals(1, callsOf(Call.Type.ACKNOWLEDGE).size(), "the update is acknowledged all the same");
+        assertEquals("1 offer, 1 update (1 finished, 1 result dropped), 2 messages (1 malformed, 1 not for a task of ours, dropped), 0 failures",
+                scheduler.eventCounts().summary());
+
+        calls.clear();
+        TaskInfo retry = launchedCrawl();
+        assertEquals("crawl-0-2", retry.getTaskId().getValue(), "the page gets its next attempt");
+    }
+
+    @Test
+    void anUpdateCarryingAnotherTasksResultDoesNotApplyIt() {
+        TaskInfo task = launchedCrawl();
+        byte[] other = MessageCodec.encode(ResultMessage.of(new CrawlResult("crawl-7-1", ROOT, ROOT, 200, "text/html", true,
+                List.of(ROOT + "a"), false, null, 1)));
+        scheduler.event(update(task, TaskState.TASK_FINISHED, ByteString.copyFrom(other), true));
+        assertEquals(List.of("dropped the result in the TASK_FINISHED update of task crawl-0-1: the update of task crawl-0-1"
+                + " carries a result for task crawl-7-1"), log);
+        assertEquals(0, coordinator.progress().crawled());
+        assertEquals(1, coordinator.progress().pendingCrawls(), "queued for another attempt");
+    }
+
+    @Test
+    void aFloodOfBadMessagesIsCountedInFullButLogsAFewLines() {
+        TaskInfo task = launchedCrawl();
+        for (int i = 0; i < 2_000; i++) scheduler.event(message(task, ("{\"kind\":\"CRAWL\",\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(5, log.size(), log.toString());
+        assertEquals(2_000, scheduler.eventCounts().events(Event.Type.MESSAGE));
+        assertTrue(scheduler.eventCounts().summary().contains("2000 messages (2000 malformed, dropped)"), scheduler.eventCounts().summary());
+        // The real result still gets through.
+        scheduler.event(message(task, MessageCodec.encode(ResultMessage.of(new CrawlResult(task.getTaskId().getValue(), ROOT, ROOT, 200,
+                "text/html", true, List.of(ROOT + "a"), false, null, 3)))));
+        assertEquals(1, coordinator.progress().crawled());
     }
 
     @Test
