@@ -192,8 +192,23 @@ public final class SchedulerClient implements AutoCloseable {
     /** Where calls go while one subscription lasts. */
     private record Subscription(URI endpoint, String streamId, FrameworkID frameworkId, MesosEncoding encoding) {}
 
-    /** How one subscribe attempt ended: {@code retry} or not, and whether SUBSCRIBED had arrived. */
-    private record StreamEnd(boolean retry, boolean wasSubscribed, String reason) {}
+    /**
+     * How one subscribe attempt ended: {@code retry} or not, whether SUBSCRIBED had arrived, and
+     * whether nothing answered at all (refused, or a host name that does not resolve).
+     */
+    private record StreamEnd(boolean retry, boolean wasSubscribed, boolean unreachable, String reason) {
+        StreamEnd(boolean retry, boolean wasSubscribed, String reason) {
+            this(retry, wasSubscribed, false, reason);
+        }
+    }
+
+    /**
+     * Before the first SUBSCRIBED, a master that refuses connections or whose name does not resolve
+     * is a typo or a master that is not running: say so after this long instead of waiting out the
+     * whole deadline. A master that is slow to answer still gets it; so does one that refuses after
+     * we were subscribed (it is restarting, and the tasks keep running).
+     */
+    static final Duration FIRST_CONTACT_GRACE = Duration.ofSeconds(2);
 
     private final Config config;
     private final Listener listener;
@@ -360,6 +375,7 @@ public final class SchedulerClient implements AutoCloseable {
     /** The resubscription loop; returns why the client stops. */
     private String subscribeUntilDone() throws InterruptedException {
         int failedAttempts = 0;
+        boolean everSubscribed = false;
         Instant unsubscribedSince = clock.instant();
         while (true) {
             if (stopRequested()) return stopReason;
@@ -367,12 +383,15 @@ public final class SchedulerClient implements AutoCloseable {
             if (!end.retry()) return end.reason();
             if (stopRequested()) return stopReason;
             if (end.wasSubscribed()) {
+                everSubscribed = true;
                 failedAttempts = 0;
                 unsubscribedSince = clock.instant();
                 listener.disconnected(end.reason());
             }
+            Duration trying = Duration.between(unsubscribedSince, clock.instant());
+            if (!everSubscribed && end.unreachable() && trying.compareTo(FIRST_CONTACT_GRACE) >= 0) return end.reason();
             Duration limit = resubscribeDeadline();
-            if (Duration.between(unsubscribedSince, clock.instant()).compareTo(limit) > 0) {
+            if (trying.compareTo(limit) > 0) {
                 return "could not subscribe within " + limit.toSeconds() + " s; last failure: " + end.reason();
             }
             Duration wait = config.backoff().delay(failedAttempts++, jitter.getAsDouble());
@@ -400,14 +419,31 @@ public final class SchedulerClient implements AutoCloseable {
         } catch (InterruptedIOException e) {
             return new StreamEnd(false, false, stopRequested() ? stopReason : "interrupted");
         } catch (IOException e) {
+            URI tried = leader;
             leader = config.endpoint(); // the leader may be gone; ask the configured master again
-            return new StreamEnd(true, false, "cannot reach " + leader + ": " + MesosHttp.describe(e));
+            Optional<String> silence = nothingAnswered(e);
+            return new StreamEnd(true, false, silence.isPresent(), "cannot reach " + tried + ": " + silence.orElse(MesosHttp.describe(e)));
         }
         try (InputStream body = response.body()) {
             return readStream(response, body);
         } catch (IOException e) {
             return new StreamEnd(true, false, MesosHttp.describe(e));
         }
+    }
+
+    /**
+     * "connection refused" or "unknown host" when nothing answered at all. The JDK client reports
+     * both as a ConnectException without a message; the cause tells them apart.
+     */
+    private static Optional<String> nothingAnswered(IOException e) {
+        boolean connect = false;
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
+                return Optional.of("unknown host");
+            }
+            connect |= cause instanceof java.net.ConnectException;
+        }
+        return connect ? Optional.of("connection refused") : Optional.empty();
     }
 
     private HttpResponse<InputStream> openStreamFollowingRedirects() throws IOException {

@@ -275,25 +275,56 @@ class SchedulerClientTest {
     }
 
     @Test
-    void unavailableMasterIsRetriedWithGrowingCappedBackoffUntilTheDeadline() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+    void anUnavailableMasterIsRetriedWithGrowingCappedBackoffUntilTheDeadline() throws Exception {
+        // A master that answers 503 (electing a leader) may heal, so it gets the whole deadline.
+        FakeMaster unavailable = new FakeMaster();
         MutableClock clock = new MutableClock();
         Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8));
-        SchedulerClient.Config config = SchedulerClient.Config.defaults(URI.create("http://127.0.0.1:" + closedPort))
-                .withBackoff(backoff).withGiveUpAfter(Duration.ofSeconds(60));
+        SchedulerClient.Config config = unavailable.config().withBackoff(backoff).withGiveUpAfter(Duration.ofSeconds(60));
         SchedulerClient client = new SchedulerClient(config, FrameworkInfos.create("r", "root", "*", Duration.ZERO, false), listener,
                 MesosHttp.newClient(), duration -> { sleeps.add(duration); clock.advance(duration); }, clock, () -> 1.0, this::recordFatal);
         cleanup.add(client);
         client.start();
         String stopped = listener.next();
-        assertTrue(stopped.startsWith("stopped could not subscribe within 60 s; last failure: cannot reach"), stopped);
+        assertTrue(stopped.startsWith("stopped could not subscribe within 60 s; last failure: SUBSCRIBE rejected"), stopped);
         assertEquals(Duration.ofSeconds(1), sleeps.get(0));
         assertEquals(Duration.ofSeconds(2), sleeps.get(1));
         assertEquals(Duration.ofSeconds(4), sleeps.get(2));
         assertTrue(sleeps.stream().allMatch(d -> d.compareTo(Duration.ofSeconds(8)) <= 0), sleeps.toString());
+    }
+
+    @Test
+    void aMasterThatRefusesTheFirstContactIsReportedAfterTheGraceNotTheDeadline() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        MutableClock clock = new MutableClock();
+        SchedulerClient.Config config = SchedulerClient.Config.defaults(URI.create("http://127.0.0.1:" + closedPort))
+                .withGiveUpAfter(Duration.ofSeconds(60));
+        SchedulerClient client = new SchedulerClient(config, FrameworkInfos.create("r", "root", "*", Duration.ZERO, false), listener,
+                MesosHttp.newClient(), duration -> { sleeps.add(duration); clock.advance(duration); }, clock, () -> 1.0, this::recordFatal);
+        cleanup.add(client);
+        client.start();
+        String stopped = listener.next();
+        assertTrue(stopped.startsWith("stopped cannot reach http://127.0.0.1:" + closedPort), stopped);
+        assertTrue(stopped.toLowerCase(java.util.Locale.ROOT).contains("refused"), stopped);
+        Duration waited = sleeps.stream().reduce(Duration.ZERO, Duration::plus);
+        assertTrue(waited.compareTo(SchedulerClient.FIRST_CONTACT_GRACE) >= 0 && waited.compareTo(Duration.ofSeconds(5)) < 0,
+                "a few quick retries, then the reason; waited " + waited);
+    }
+
+    @Test
+    void aMasterNameThatDoesNotResolveIsReportedAfterTheGrace() throws Exception {
+        MutableClock clock = new MutableClock();
+        SchedulerClient.Config config = SchedulerClient.Config.defaults(URI.create("http://no-such-master.invalid:5050"));
+        SchedulerClient client = new SchedulerClient(config, FrameworkInfos.create("r", "root", "*", Duration.ZERO, false), listener,
+                MesosHttp.newClient(), duration -> { sleeps.add(duration); clock.advance(duration); }, clock, () -> 1.0, this::recordFatal);
+        cleanup.add(client);
+        client.start();
+        String stopped = listener.next();
+        assertTrue(stopped.startsWith("stopped cannot reach http://no-such-master.invalid:5050"), stopped);
+        assertTrue(sleeps.stream().reduce(Duration.ZERO, Duration::plus).compareTo(Duration.ofSeconds(5)) < 0, sleeps.toString());
     }
 
     @Test

@@ -119,6 +119,20 @@ class HostileMasterTest {
         assertNoStackTrace(run);
     }
 
+    @Test
+    void aMasterThatRefusesConnectionsIsReportedAtOnceNotAfterTheSubscribeTimeout(@TempDir Path out) throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String master = "127.0.0.1:" + closed;
+        Rendler.Run run = rendler(out, master);
+        assertFailedInOneLine(run, out, "rendler: cannot use the Mesos master at " + master + ": cannot reach http://" + master
+                + "/api/v1/scheduler: connection refused");
+        // Before, a refused master was retried until the 20 s subscribe timeout; now a few quick tries.
+        assertTrue(run.millis() < 15_000, "took " + run.millis() + " ms");
+    }
+
     private static Event subscribed() {
         return Event.newBuilder().setType(Event.Type.SUBSCRIBED)
                 .setSubscribed(Event.Subscribed.newBuilder().setFrameworkId(MesosIds.frameworkId("hostile-0001")).setHeartbeatIntervalSeconds(15))
