@@ -57,6 +57,7 @@ public final class MesosBackend implements ClusterBackend {
     private final Consumer<String> log;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile String stoppedReason;
+    private volatile RuntimeException internalError;
     private volatile boolean finishing;
     private Map<TaskKind, OfferPacker.Sizing> sizing;
     private FileServer files;
@@ -133,6 +134,7 @@ public final class MesosBackend implements ClusterBackend {
 
     @Override
     public Optional<RuntimeException> failure() {
+        if (internalError != null) return Optional.of(internalError);
         String reason = stoppedReason;
         return reason == null || finishing ? Optional.empty()
                 : Optional.of(new SetupException("gave up on the Mesos master at " + settings.master() + ": " + reason));
@@ -168,9 +170,21 @@ public final class MesosBackend implements ClusterBackend {
             firstSubscription.countDown();
         }
 
+        /**
+         * A bug in handling one event must not cost the user the crawl: instead of the transport's
+         * exit 70 with nothing written, the run stops, writes what it has, and exits 1 with the trace.
+         */
         @Override
         public void event(Event event) {
-            scheduler.event(event);
+            if (internalError != null) return;
+            try {
+                scheduler.event(event);
+            } catch (RuntimeException e) {
+                internalError = new IllegalStateException("internal error while handling a Mesos " + event.getType()
+                        + " event (" + e + "); the run stopped and wrote what it had", e);
+                e.printStackTrace(System.err);
+                coordinator.stop("internal error");
+            }
         }
 
         @Override
