@@ -124,17 +124,20 @@ public final class RenderHandler implements TaskHandler {
         }
         long elapsed = millisSince(started);
         PngInfo size = PngInfo.read(png);
-        Path target = settings.screenshotDir().resolve(request.screenshotName());
-        try {
-            writeAtomically(target, png);
-        } catch (IOException e) {
-            return RenderResult.failure(taskId, request.url(), "cannot write " + target + ": " + e, elapsed);
-        }
+        // Under Mesos the PNG goes to the scheduler's file server only: a copy in the sandbox would
+        // double the disk writes and fill the agent's disk over a long crawl.
         if (request.uploadUrl() != null) {
             try {
                 uploader.upload(request.uploadUrl(), png, Duration.ofMillis(request.limits().timeoutMillis()));
             } catch (IOException e) {
                 return RenderResult.failure(taskId, request.url(), "screenshot upload failed: " + e.getMessage(), elapsed);
+            }
+        } else {
+            Path target = settings.screenshotDir().resolve(request.screenshotName());
+            try {
+                writeAtomically(target, png);
+            } catch (IOException e) {
+                return RenderResult.failure(taskId, request.url(), "cannot write " + target + ": " + e, elapsed);
             }
         }
         return new RenderResult(taskId, request.url(), request.screenshotName(), size.width(), size.height(), png.length, null, elapsed);
