@@ -297,6 +297,12 @@ public final class ExecutorRunLoop {
             return;
         }
         ledger.taskLaunched(info);
+        if (WarmUp.is(info)) {
+            // The handler was made before we subscribed, so the executor is ready: that was the point.
+            sendUpdate(info, TaskState.TASK_FINISHED, "warm-up: executor ready", null, null);
+            log("task %s %s: warm-up, executor ready", id, TaskState.TASK_FINISHED);
+            return;
+        }
         TaskRequest request;
         try {
             request = MessageCodec.decodeRequest(info.getData().toByteArray());

@@ -294,6 +294,25 @@ class ExecutorRunLoopTest {
     }
 
     @Test
+    void aWarmUpTaskFinishesAtOnceWithoutResultOrHandler() throws Exception {
+        Event recorded = MesosJson.parse(SchedulerClientTest.recordedRecords(RECORDED_STREAM).get(1), Event.getDefaultInstance());
+        TaskInfo warmUp = recorded.getLaunch().getTask().toBuilder().setName("render warm-up").setTaskId(taskId("warm-up-1"))
+                .clearData().setLabels(WarmUp.labels()).build();
+        EventStream stream = subscribedStream()
+                .send(MesosJson.toJson(recorded.toBuilder().setLaunch(Event.Launch.newBuilder().setTask(warmUp)).build()))
+                .send(launch("after", "http://ok/"));
+        Future<Integer> exit = start(env(Map.of()));
+        Call finished = nextCall();
+        assertUpdate(finished, "warm-up-1", TaskState.TASK_FINISHED);
+        assertTrue(finished.getUpdate().getStatus().getData().isEmpty(), "a warm-up carries no result");
+        assertUpdate(nextCall(), "after", TaskState.TASK_RUNNING);
+        assertEquals(Call.Type.MESSAGE, nextCall().getType(), "the next real task still gets its result message");
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of("after"), handler.startedTasks());
+    }
+
+    @Test
     void malformedTaskDataFailsTheTaskWithoutRunningIt() throws Exception {
         EventStream stream = subscribedStream().send(launchWithData("bad", "not json at all".getBytes(UTF_8)));
         Future<Integer> exit = start(env(Map.of()));

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -64,6 +66,10 @@ public final class MesosScheduler {
     private record Launched(AgentID agent, TaskKind kind) {}
 
     private final Map<String, Launched> launched = new HashMap<>();
+    /** Warm-up tasks in flight (see {@link #wantsWarmUp}), and the agents that had one or a render task. */
+    private final Map<String, AgentID> warmUps = new HashMap<>();
+    private final Set<AgentID> warmedUp = new HashSet<>();
+    private int warmUpCount;
     /** Executor kinds we believe are running on each agent, so their resources are charged once. */
     private final Map<AgentID, Set<TaskKind>> executors = new HashMap<>();
     private TaskInfos taskInfos;
@@ -122,12 +128,21 @@ public final class MesosScheduler {
             waiting.put(TaskKind.CRAWL, queued.pendingCrawls());
             waiting.put(TaskKind.RENDER, queued.pendingRenders());
             Set<TaskKind> running = executorsOn(offer);
+            boolean warmUp = wantsWarmUp(offer.getAgentId(), running);
+            if (warmUp) waiting.merge(TaskKind.RENDER, 1, Math::max);
             List<TaskInfo> tasks = new ArrayList<>();
             for (TaskKind kind : packer.pack(available(offer), running, inFlightOn(offer.getAgentId()), waiting)) {
-                coordinator.poll(kind).map(prepare).ifPresent(request -> {
-                    tasks.add(taskInfos.task(request, offer.getAgentId(), role));
-                    launched.put(request.taskId(), new Launched(offer.getAgentId(), kind));
-                });
+                Optional<TaskRequest> next = coordinator.poll(kind).map(prepare);
+                if (next.isPresent()) {
+                    tasks.add(taskInfos.task(next.get(), offer.getAgentId(), role));
+                    launched.put(next.get().taskId(), new Launched(offer.getAgentId(), kind));
+                } else if (kind == TaskKind.RENDER && warmUp) {
+                    TaskInfo task = taskInfos.warmUp(TaskKind.RENDER, "warm-up-render-" + (++warmUpCount), offer.getAgentId(), role);
+                    tasks.add(task);
+                    warmUps.put(task.getTaskId().getValue(), offer.getAgentId());
+                    warmUp = false;
+                }
+                if (kind == TaskKind.RENDER) warmedUp.add(offer.getAgentId());
             }
             if (tasks.isEmpty()) {
                 decline(offer);
@@ -147,6 +162,16 @@ public final class MesosScheduler {
                 }
             }
         }
+    }
+
+    /**
+     * Whether to start the render executor on this agent before any page is ready to render: the
+     * first render then finds Chromium started, instead of waiting seconds for it after the start
+     * page's crawl. Once per agent, and only when rendering at all.
+     */
+    private boolean wantsWarmUp(AgentID agent, Set<TaskKind> running) {
+        return coordinator.settings().render() && !running.contains(TaskKind.RENDER) && !warmedUp.contains(agent)
+                && !coordinator.isStopped();
     }
 
     private void decline(Offer offer) {
@@ -169,6 +194,14 @@ public final class MesosScheduler {
     private void update(TaskStatus status) {
         String taskId = status.getTaskId().getValue();
         TaskState state = status.getState();
+        if (warmUps.containsKey(taskId)) {
+            // A warm-up has no page and no result; only its acknowledgement matters.
+            if (!EnumSet.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING).contains(state)) {
+                warmUps.remove(taskId);
+            }
+            SchedulerCalls.acknowledgementFor(status).ifPresent(this::send);
+            return;
+        }
         switch (state) {
             case TASK_STAGING, TASK_STARTING, TASK_RUNNING, TASK_KILLING -> { }
             case TASK_FINISHED -> {
@@ -230,6 +263,7 @@ public final class MesosScheduler {
     /** KILL every task still running; used when the grace period after a stop is over. */
     public synchronized void killAll() {
         launched.forEach((taskId, task) -> send(SchedulerCalls.kill(MesosIds.taskId(taskId), task.agent())));
+        warmUps.forEach((taskId, agent) -> send(SchedulerCalls.kill(MesosIds.taskId(taskId), agent)));
     }
 
     /** What the master sent during the run, for the summary. */

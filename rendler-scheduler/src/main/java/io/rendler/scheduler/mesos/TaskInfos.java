@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.rendler.common.MessageCodec;
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
+import io.rendler.common.mesos.WarmUp;
 import java.util.List;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.AgentID;
@@ -82,6 +83,18 @@ public final class TaskInfos {
                 .addAllResources(scalars(taskResources.get(request.kind()), role))
                 .setExecutor(executor(request.kind(), role))
                 .setData(ByteString.copyFrom(MessageCodec.encode(request)))
+                .build();
+    }
+
+    /** A task that only starts the executor of {@code kind} on that agent; see {@link WarmUp}. */
+    public TaskInfo warmUp(TaskKind kind, String taskId, AgentID agent, String role) {
+        return TaskInfo.newBuilder()
+                .setName(kind.label() + " warm-up (starts the executor before its first page)")
+                .setTaskId(TaskID.newBuilder().setValue(taskId))
+                .setAgentId(agent)
+                .addAllResources(scalars(taskResources.get(kind), role))
+                .setExecutor(executor(kind, role))
+                .setLabels(WarmUp.labels())
                 .build();
     }
 

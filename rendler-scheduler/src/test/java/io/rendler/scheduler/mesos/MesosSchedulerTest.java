@@ -14,6 +14,7 @@ import io.rendler.common.TaskRequest;
 import io.rendler.common.mesos.MesosIds;
 import io.rendler.common.mesos.MesosJson;
 import io.rendler.common.mesos.RecordIO;
+import io.rendler.common.mesos.WarmUp;
 import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
@@ -53,17 +54,22 @@ class MesosSchedulerTest {
     void setUp() throws IOException {
         coordinator = new CrawlCoordinator(new CrawlScheduler(new CrawlSettings(ROOT, 100, 3, Scope.sameHost(ROOT),
                 PageLimits.defaults(), true, 3)));
-        TaskInfos.ExecutorLaunch crawl = new TaskInfos.ExecutorLaunch("http://files/crawl-executor.jar",
-                "java -jar crawl-executor.jar", new Resources(0.1, 256), Map.of());
-        TaskInfos.ExecutorLaunch render = new TaskInfos.ExecutorLaunch("http://files/render-executor.jar",
-                "java -jar render-executor.jar", new Resources(0.2, 512), Map.of());
-        scheduler = new MesosScheduler(coordinator, new OfferPacker(MesosBackend.sizing(8, 2)),
-                id -> new TaskInfos(id, Map.of(TaskKind.CRAWL, crawl, TaskKind.RENDER, render),
-                        Map.of(TaskKind.CRAWL, new Resources(0.1, 32), TaskKind.RENDER, new Resources(0.5, 128))),
-                request -> request, "*", calls::add, log::add);
-        coordinator.onWorkAvailable(scheduler::workAvailable);
+        scheduler = newScheduler(coordinator);
         recordedOffers = firstRecorded(Event.Type.OFFERS);
         scheduler.subscribed(recordedOffers.getOffers().getOffers(0).getFrameworkId());
+    }
+
+    private MesosScheduler newScheduler(CrawlCoordinator crawl) {
+        TaskInfos.ExecutorLaunch crawlExecutor = new TaskInfos.ExecutorLaunch("http://files/crawl-executor.jar",
+                "java -jar crawl-executor.jar", new Resources(0.1, 256), Map.of());
+        TaskInfos.ExecutorLaunch renderExecutor = new TaskInfos.ExecutorLaunch("http://files/render-executor.jar",
+                "java -jar render-executor.jar", new Resources(0.2, 512), Map.of());
+        MesosScheduler made = new MesosScheduler(crawl, new OfferPacker(MesosBackend.sizing(8, 2)),
+                id -> new TaskInfos(id, Map.of(TaskKind.CRAWL, crawlExecutor, TaskKind.RENDER, renderExecutor),
+                        Map.of(TaskKind.CRAWL, new Resources(0.1, 32), TaskKind.RENDER, new Resources(0.5, 128))),
+                request -> request, "*", calls::add, log::add);
+        crawl.onWorkAvailable(made::workAvailable);
+        return made;
     }
 
     private static Event firstRecorded(Event.Type type) throws IOException {
@@ -114,8 +120,57 @@ class MesosSchedulerTest {
         assertEquals(ROOT, request.url());
         assertEquals(TaskKind.CRAWL, request.kind());
         assertEquals(1, coordinator.progress().runningCrawls());
-        // Only one page is known, so nothing else goes with it.
-        assertEquals(1, callsOf(Call.Type.ACCEPT).get(0).getAccept().getOperations(0).getLaunch().getTaskInfosCount());
+        // Only one page is known, so only the render executor's warm-up goes with it.
+        List<TaskInfo> launched = callsOf(Call.Type.ACCEPT).get(0).getAccept().getOperations(0).getLaunch().getTaskInfosList();
+        assertEquals(2, launched.size(), launched.toString());
+        assertTrue(WarmUp.is(launched.get(1)), launched.get(1).toString());
+    }
+
+    private TaskInfo launchedWarmUp() {
+        scheduler.event(recordedOffers);
+        return callsOf(Call.Type.ACCEPT).get(0).getAccept().getOperations(0).getLaunch().getTaskInfosList().stream()
+                .filter(WarmUp::is).findFirst().orElseThrow(() -> new AssertionError("no warm-up in " + calls));
+    }
+
+    @Test
+    void theFirstOfferStartsTheRenderExecutorWithAWarmUpThatCarriesNoPage() {
+        TaskInfo warmUp = launchedWarmUp();
+        assertEquals("rendler-render", warmUp.getExecutor().getExecutorId().getValue());
+        assertTrue(warmUp.getData().isEmpty(), "a warm-up carries no TaskRequest");
+        assertEquals(0, coordinator.progress().runningRenders(), "the core knows nothing of it");
+    }
+
+    @Test
+    void aWarmUpsUpdatesAreAcknowledgedAndNeverReachTheCrawl() {
+        TaskInfo warmUp = launchedWarmUp();
+        var before = coordinator.progress();
+        scheduler.event(update(warmUp, TaskState.TASK_RUNNING, ByteString.EMPTY, true));
+        scheduler.event(update(warmUp, TaskState.TASK_FINISHED, ByteString.EMPTY, true));
+        assertEquals(2, callsOf(Call.Type.ACKNOWLEDGE).size());
+        assertEquals(before, coordinator.progress());
+        assertTrue(coordinator.drainEvents().stream().noneMatch(e -> e.toString().contains(warmUp.getTaskId().getValue())));
+    }
+
+    @Test
+    void eachAgentGetsOneWarmUpAtMost() {
+        launchedWarmUp();
+        calls.clear();
+        scheduler.event(recordedOffers);
+        assertTrue(callsOf(Call.Type.ACCEPT).stream()
+                .flatMap(a -> a.getAccept().getOperations(0).getLaunch().getTaskInfosList().stream())
+                .noneMatch(WarmUp::is), calls.toString());
+    }
+
+    @Test
+    void aCrawlWithoutRenderingStartsNoRenderExecutor() {
+        coordinator = new CrawlCoordinator(new CrawlScheduler(new CrawlSettings(ROOT, 100, 3, Scope.sameHost(ROOT),
+                PageLimits.defaults(), false, 3)));
+        scheduler = newScheduler(coordinator);
+        scheduler.subscribed(recordedOffers.getOffers().getOffers(0).getFrameworkId());
+        scheduler.event(recordedOffers);
+        List<TaskInfo> launched = callsOf(Call.Type.ACCEPT).get(0).getAccept().getOperations(0).getLaunch().getTaskInfosList();
+        assertEquals(1, launched.size(), launched.toString());
+        assertEquals("rendler-crawl", launched.get(0).getExecutor().getExecutorId().getValue());
     }
 
     @Test
