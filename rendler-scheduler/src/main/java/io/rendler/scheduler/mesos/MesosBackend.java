@@ -34,8 +34,13 @@ public final class MesosBackend implements ClusterBackend {
             TaskKind.CRAWL, new OfferPacker.Sizing(new Resources(0.1, 32), new Resources(0.1, 256)),
             TaskKind.RENDER, new OfferPacker.Sizing(new Resources(0.5, 128), new Resources(0.2, 512)));
 
-    /** C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium. */
-    private static final String JAVA = "java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
+    /**
+     * C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium.
+     * The agent runs this with {@code sh -c}; {@code exec} makes the JVM the executor process, so a
+     * signal that kills it shows in the master's FAILURE event as that signal, not as the shell's
+     * exit code 137.
+     */
+    private static final String JAVA = "exec java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
 
     private final MesosSettings settings;
     private final Path screenshotDir;
