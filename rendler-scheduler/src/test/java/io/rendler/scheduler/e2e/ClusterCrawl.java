@@ -68,10 +68,6 @@ final class ClusterCrawl implements AutoCloseable {
         return frameworkId;
     }
 
-    boolean isRunning() {
-        return process.isAlive();
-    }
-
     /** Waits for rendler to end with exit 0; returns what it said. */
     String finish() throws InterruptedException {
         boolean done = process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -60,6 +62,8 @@ final class RealCluster {
     /** The agents registered when the tests began, by cluster.sh number; {@link #restore()} brings them back. */
     private final Set<Integer> agentsAtStart;
     private final Set<String> frameworks = new LinkedHashSet<>();
+    /** Agents killed by {@link #killAgent}, with their work directories. */
+    private final Map<Integer, Path> killedAgents = new TreeMap<>();
 
     private RealCluster(String master, Optional<Path> script) {
         this.master = master;
@@ -231,8 +235,13 @@ final class RealCluster {
         cluster("stop-agent", Integer.toString(number));
     }
 
+    /** SIGKILL; the agent stays down until {@link #restore()}, which starts it as a new agent. */
     void killAgent(int number) {
+        Agent agent = activeAgents().stream().filter(a -> number(a) == number).findFirst()
+                .orElseThrow(() -> new AssertionError("agent " + number + " is not active"));
+        Path workDir = Path.of(getJson("http://" + agent.address() + "/state").getAsJsonObject("flags").get("work_dir").getAsString());
         cluster("kill-agent", Integer.toString(number));
+        killedAgents.put(number, workDir);
     }
 
     /** Returns once the agent has registered again. */
@@ -251,14 +260,13 @@ final class RealCluster {
      */
     static List<ProcessHandle> javaProcessesIn(String sandbox, String jar) {
         List<ProcessHandle> found = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(process -> {
-            Path proc = Path.of("/proc", Long.toString(process.pid()));
+        ProcessHandle.allProcesses().filter(process -> workingIn(process, Path.of(sandbox))).forEach(process -> {
             try {
-                if (!proc.resolve("cwd").toRealPath().equals(Path.of(sandbox).toRealPath())) return;
-                List<String> argv = List.of(new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+                Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+                List<String> argv = List.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).split("\0"));
                 if (Path.of(argv.get(0)).getFileName().toString().equals("java") && argv.contains(jar)) found.add(process);
-            } catch (IOException | RuntimeException e) {
-                // gone meanwhile, or not ours to read
+            } catch (IOException e) {
+                // gone meanwhile
             }
         });
         return found;
@@ -278,6 +286,8 @@ final class RealCluster {
         leftovers.forEach(this::teardown);
         await(RESTORE_TIMEOUT, "the tests' frameworks leave the master", () -> leftovers.stream().allMatch(id -> activeFramework(id).isEmpty()));
         if (canInjectFaults()) {
+            killedAgents.forEach(this::startAsNewAgent);
+            killedAgents.clear();
             Set<Integer> active = new TreeSet<>();
             activeAgents().forEach(agent -> active.add(number(agent)));
             String status = cluster("status");
@@ -286,6 +296,31 @@ final class RealCluster {
             }
         }
         await(RESTORE_TIMEOUT, agentsAtStart.size() + " agents registered", () -> activeAgents().size() >= agentsAtStart.size());
+    }
+
+    /**
+     * Starts a killed agent without its checkpoints, so it registers under a new id. Back with
+     * them, after the master marked it unreachable and its framework was torn down, it makes this
+     * Mesos 1.12 master abort: when the old executor exits, the allocator's recoverResources fails
+     * a CHECK ("scalars does not contain" the agent). Its executors outlived it; they go first.
+     */
+    private void startAsNewAgent(int number, Path workDir) {
+        ProcessHandle.allProcesses().filter(p -> workingIn(p, workDir)).forEach(ProcessHandle::destroyForcibly);
+        try {
+            Files.deleteIfExists(workDir.resolve("meta/slaves/latest"));
+        } catch (IOException e) {
+            throw new AssertionError("cannot reset agent " + number + "'s checkpoint in " + workDir + ": " + e, e);
+        }
+        startAgent(number);
+    }
+
+    /** Whether the process's working directory is {@code dir} or below it. */
+    private static boolean workingIn(ProcessHandle process, Path dir) {
+        try {
+            return Path.of("/proc", Long.toString(process.pid()), "cwd").toRealPath().startsWith(dir.toRealPath());
+        } catch (IOException e) {
+            return false; // gone meanwhile, or not ours to read
+        }
     }
 
     private boolean masterAnswers() {
