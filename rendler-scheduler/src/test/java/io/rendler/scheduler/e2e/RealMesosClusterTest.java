@@ -2,11 +2,11 @@ package io.rendler.scheduler.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.gson.JsonObject;
 import io.rendler.scheduler.demo.DemoSite;
 import io.rendler.scheduler.e2e.RealCluster.Agent;
 import io.rendler.scheduler.e2e.RealCluster.Task;
@@ -142,14 +142,12 @@ class RealMesosClusterTest {
     void anExecutorKilledMidTaskLosesNoPage(@TempDir Path out) throws Exception {
         try (ClusterCrawl crawl = crawl(out)) {
             String id = crawl.frameworkId();
-            Agent agent = cluster.agent(awaitRunningRender(id).agentId());
-            String sandbox = cluster.sandbox(agent, id, "rendler-render").orElseThrow();
-            List<ProcessHandle> executor = RealCluster.javaProcessesIn(sandbox, "render-executor.jar");
-            assertEquals(1, executor.size(), "the render executor's JVM in " + sandbox + ": " + executor);
+            RenderExecutor executor = renderExecutorAtWork(id);
+            Agent agent = executor.agent();
             // Renders take a few hundred ms each: kill the moment the master sees one in flight there again.
             RealCluster.await(TASKS_START, "a render task running on " + agent, () -> cluster.tasks(id).stream()
                     .anyMatch(t -> t.agentId().equals(agent.id()) && t.executorId().equals("rendler-render") && t.state().equals("TASK_RUNNING")));
-            assertTrue(executor.get(0).destroyForcibly(), "SIGKILL to " + executor.get(0).pid());
+            assertTrue(executor.jvm().destroyForcibly(), "SIGKILL to " + executor.jvm().pid());
 
             String log = crawl.finish();
             crawl.assertCompleteGraph(oracle);
@@ -163,16 +161,14 @@ class RealMesosClusterTest {
     void anAgentStoppedAndRestartedMidCrawlKeepsItsExecutorsAndLosesNoPage(@TempDir Path out) throws Exception {
         try (ClusterCrawl crawl = crawl(out)) {
             String id = crawl.frameworkId();
-            Agent agent = cluster.agent(awaitRunningRender(id).agentId());
-            String sandbox = cluster.sandbox(agent, id, "rendler-render").orElseThrow();
-            List<ProcessHandle> executor = RealCluster.javaProcessesIn(sandbox, "render-executor.jar");
-            assertEquals(1, executor.size(), executor.toString());
+            RenderExecutor executor = renderExecutorAtWork(id);
+            int agent = cluster.number(executor.agent());
 
-            cluster.stopAgent(cluster.number(agent));
-            cluster.startAgent(cluster.number(agent));
+            cluster.stopAgent(agent);
+            cluster.startAgent(agent);
             // Recovered from its checkpoint: the same executor process, resubscribed to the new agent process.
-            assertTrue(executor.get(0).isAlive(), "the render executor outlived its agent's restart");
-            assertEquals(Optional.of(sandbox), cluster.sandbox(cluster.agent(agent.id()), id, "rendler-render"));
+            assertTrue(executor.jvm().isAlive(), "the render executor outlived its agent's restart");
+            assertEquals(Optional.of(executor.sandbox()), cluster.sandbox(cluster.agent(executor.agent().id()), id, "rendler-render"));
 
             crawl.finish();
             crawl.assertCompleteGraph(oracle);
@@ -185,15 +181,17 @@ class RealMesosClusterTest {
         assumeTrue(cluster.activeAgents().size() >= 2, "this test needs 2 agents");
         try (ClusterCrawl crawl = crawl(out)) {
             String id = crawl.frameworkId();
-            Task running = awaitRunningRender(id);
-            cluster.killAgent(cluster.number(cluster.agent(running.agentId())));
+            String dead = awaitRunningRender(id).agentId();
+            cluster.killAgent(cluster.number(cluster.agent(dead)));
 
             // The master gives up on the agent after its ping timeouts (about 75 s); then its tasks are LOST.
             String log = crawl.finish();
             crawl.assertCompleteGraph(oracle);
             assertTrue(log.contains("TASK_LOST"), "rendler heard that the dead agent's tasks were lost:\n" + log);
-            JsonObject framework = cluster.completedFramework(id).orElseThrow();
-            assertTrue(framework.getAsJsonArray("completed_tasks").size() > 0, framework.toString());
+            List<Task> retries = cluster.tasks(id).stream().filter(t -> !t.id().endsWith("-1")).toList();
+            assertFalse(retries.isEmpty(), "pages of the dead agent's tasks got another attempt");
+            assertTrue(retries.stream().allMatch(t -> !t.agentId().equals(dead) && t.state().equals("TASK_FINISHED")),
+                    "every retry finished on the other agent: " + retries);
         }
     }
 
@@ -215,6 +213,18 @@ class RealMesosClusterTest {
             assertTrue(log.contains("lost the Mesos master"), log);
             assertTrue(cluster.completedFramework(id).isPresent(), "TEARDOWN reached the new master");
         }
+    }
+
+    /** A render executor on some agent, its sandbox there and its JVM, found by its working directory. */
+    private record RenderExecutor(Agent agent, String sandbox, ProcessHandle jvm) {}
+
+    /** The render executor on the first agent seen running one of the framework's render tasks. */
+    private static RenderExecutor renderExecutorAtWork(String frameworkId) {
+        Agent agent = cluster.agent(awaitRunningRender(frameworkId).agentId());
+        String sandbox = cluster.sandbox(agent, frameworkId, "rendler-render").orElseThrow();
+        List<ProcessHandle> jvm = RealCluster.javaProcessesIn(sandbox, "render-executor.jar");
+        assertEquals(1, jvm.size(), "the render executor's JVM in " + sandbox + ": " + jvm);
+        return new RenderExecutor(agent, sandbox, jvm.get(0));
     }
 
     private static Task awaitRunningRender(String frameworkId) {
