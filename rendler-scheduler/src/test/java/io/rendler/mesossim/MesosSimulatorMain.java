@@ -9,12 +9,14 @@ import java.util.concurrent.CountDownLatch;
  * it without a cluster. It is test code, so build the test classpath first:
  *
  * <pre>
- * cd /work/main
- * mvn -q -pl rendler-common install -DskipTests
- * mvn -q -pl rendler-scheduler test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp rendler-scheduler/target/test-classes:rendler-scheduler/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -q -DskipTests package
+ * mvn -q -pl rendler-scheduler -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/sim-classpath.txt"
+ * java -cp "rendler-scheduler/target/test-classes:rendler-scheduler/target/classes:$(cat sim-classpath.txt)" \
  *      io.rendler.mesossim.MesosSimulatorMain --port 5050
  * </pre>
+ *
+ * ({@code -am} builds the sibling modules in the same reactor, so nothing is installed into
+ * {@code ~/.m2}; the classpath then names their {@code target/classes}.)
  *
  * Options: {@code --port N} (master, default 5050), {@code --agent-port N} (default 5051),
  * {@code --cpus X --mem MB --disk MB}, {@code --heartbeat SECONDS}, {@code --work-dir DIR}

@@ -60,7 +60,9 @@ public final class ExecutorCalls {
      * A status update as an executor must send it. Mesos quirks: {@code source} must be
      * SOURCE_EXECUTOR (else 400), and {@code uuid} must be a valid RFC 4122 UUID as 16 raw bytes:
      * the agent parses it and answers 400 "Not a valid UUID" for arbitrary bytes, and a text
-     * UUID fails base64 decoding.
+     * UUID fails base64 decoding. The {@code timestamp} is ours to set, as the libmesos executor
+     * driver does: the agent stamps only the update it forwards, so without one the master's
+     * {@code /state} and its UI show the task's states as of 1970.
      *
      * @param message one human-readable line, or null
      * @param data    opaque bytes for the scheduler, or null
@@ -71,7 +73,8 @@ public final class ExecutorCalls {
                 .setExecutorId(executorId)
                 .setState(state)
                 .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
-                .setUuid(uuidBytes(uuid));
+                .setUuid(uuidBytes(uuid))
+                .setTimestamp(System.currentTimeMillis() / 1000.0);
         if (message != null) status.setMessage(message);
         if (data != null) status.setData(ByteString.copyFrom(data));
         return status.build();

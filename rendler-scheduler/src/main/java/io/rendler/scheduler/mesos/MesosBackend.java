@@ -49,8 +49,13 @@ public final class MesosBackend implements ClusterBackend {
                         RENDER_TASKS_PER_SLOT * renderParallelism));
     }
 
-    /** C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium. */
-    private static final String JAVA = "java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
+    /**
+     * C1 only and the serial collector: executors are short-lived and mostly wait on I/O or Chromium.
+     * The agent runs this with {@code sh -c}; {@code exec} makes the JVM the executor process, so a
+     * signal that kills it shows in the master's FAILURE event as that signal, not as the shell's
+     * exit code 137.
+     */
+    private static final String JAVA = "exec java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar ";
 
     private final MesosSettings settings;
     private final Path screenshotDir;

@@ -2,7 +2,6 @@ package io.rendler.scheduler.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rendler.common.CrawlResult;
@@ -27,13 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.mesos.v1.executor.Protos.Call;
-import java.awt.image.BufferedImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator, whose agent fetches the real executor jars over HTTP and runs them as child JVMs.
  * The graph and screenshots must equal what the site really is, as in local mode, including when
  * the cluster misbehaves. Needs the executor jars, so it runs in {@code mvn verify}, after
- * {@code package} built them.
+ * {@code package} built them. {@link RealMesosClusterTest} runs the same on a real cluster.
  */
 class MesosPipelineTest {
 
@@ -50,9 +46,7 @@ class MesosPipelineTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        // Against a real cluster the agents must reach the site, so it listens where they can.
-        String advertise = System.getenv("RENDLER_TEST_ADVERTISE_HOST");
-        site = advertise == null ? DemoSite.start() : DemoSite.start(java.net.InetAddress.getByName(advertise), 0);
+        site = DemoSite.start();
         oracle = SiteOracle.crawl(site.startUrl());
     }
 
@@ -90,18 +84,7 @@ class MesosPipelineTest {
 
     /** The same graph as the site has: every page once, every link, a screenshot per HTML page. */
     private static void assertCompleteGraph(Path out, boolean rendered) throws Exception {
-        DotGraph graph = DotGraph.parse(out.resolve("run/rendler.dot"));
-        assertEquals(oracle.statusByUrl().keySet(), graph.nodes().keySet());
-        assertEquals(oracle.edges(), graph.edges());
-        for (var node : graph.nodes().entrySet()) {
-            String image = node.getValue().get("image");
-            assertEquals(rendered && oracle.htmlPages().contains(node.getKey()), image != null, node.toString());
-            if (image == null) continue;
-            BufferedImage png = ImageIO.read(out.resolve("run").resolve(image).toFile());
-            assertNotNull(png, image);
-            assertEquals(640, png.getWidth());
-            assertEquals(400, png.getHeight());
-        }
+        CompleteGraph.assertComplete(out.resolve("run"), oracle, rendered, 640, 400);
     }
 
     @Test
@@ -203,15 +186,5 @@ class MesosPipelineTest {
             assertEquals(10, mesos.droppedFrameworkMessages());
             assertCompleteGraph(out, false);
         }
-    }
-
-    @Test
-    @EnabledIfEnvironmentVariable(named = "RENDLER_TEST_MESOS_MASTER", matches = ".+")
-    void aCrawlOnARealMesosMaster(@TempDir Path out) throws Exception {
-        // The agents must reach this machine (jars, uploads) and the demo site: see README, "Testing against a real cluster".
-        String advertise = System.getenv().getOrDefault("RENDLER_TEST_ADVERTISE_HOST", "127.0.0.1");
-        Process rendler = rendler(out, System.getenv("RENDLER_TEST_MESOS_MASTER"), "--advertise-host", advertise);
-        finish(rendler, out);
-        assertCompleteGraph(out, true);
     }
 }
