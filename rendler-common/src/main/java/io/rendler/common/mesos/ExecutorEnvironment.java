@@ -23,6 +23,8 @@ import org.apache.mesos.v1.Protos.FrameworkID;
  * @param recoveryTimeout        MESOS_RECOVERY_TIMEOUT: how long to keep trying to resubscribe
  * @param subscriptionBackoffMax MESOS_SUBSCRIPTION_BACKOFF_MAX: the longest wait between tries
  * @param sandbox                MESOS_SANDBOX: the task sandbox directory
+ * @param encoding               RENDLER_MESOS_ENCODING, set by Rendler's scheduler: how to talk
+ *                               to the agent, {@code json} (the default) or {@code protobuf}
  */
 public record ExecutorEnvironment(
         String agentEndpoint,
@@ -32,7 +34,11 @@ public record ExecutorEnvironment(
         boolean checkpoint,
         Duration recoveryTimeout,
         Duration subscriptionBackoffMax,
-        Optional<Path> sandbox) {
+        Optional<Path> sandbox,
+        MesosEncoding encoding) {
+
+    /** Where the scheduler tells its executors which encoding to speak. */
+    public static final String ENCODING_VARIABLE = "RENDLER_MESOS_ENCODING";
 
     /** The agent's default --recovery_timeout. */
     public static final Duration DEFAULT_RECOVERY_TIMEOUT = Duration.ofMinutes(15);
@@ -49,6 +55,7 @@ public record ExecutorEnvironment(
         Objects.requireNonNull(recoveryTimeout, "recoveryTimeout");
         Objects.requireNonNull(subscriptionBackoffMax, "subscriptionBackoffMax");
         Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(encoding, "encoding");
     }
 
     /** Reads the variables the agent sets; names the first missing one in the exception. */
@@ -64,7 +71,8 @@ public record ExecutorEnvironment(
                 optional(env, "MESOS_RECOVERY_TIMEOUT").map(ExecutorEnvironment::parseDuration).orElse(DEFAULT_RECOVERY_TIMEOUT),
                 optional(env, "MESOS_SUBSCRIPTION_BACKOFF_MAX").map(ExecutorEnvironment::parseDuration)
                         .orElse(DEFAULT_SUBSCRIPTION_BACKOFF_MAX),
-                optional(env, "MESOS_SANDBOX").map(Path::of));
+                optional(env, "MESOS_SANDBOX").map(Path::of),
+                optional(env, ENCODING_VARIABLE).map(MesosEncoding::named).orElse(MesosEncoding.JSON));
     }
 
     /** {@code http://<MESOS_AGENT_ENDPOINT>/api/v1/executor} */

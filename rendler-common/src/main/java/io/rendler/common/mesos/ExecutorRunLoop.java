@@ -232,7 +232,7 @@ public final class ExecutorRunLoop {
     private StreamEnd subscribeOnce() throws InterruptedException {
         Call subscribe = ExecutorCalls.subscribe(env.frameworkId(), env.executorId(),
                 ledger.unacknowledgedTasks(), ledger.unacknowledgedUpdates());
-        HttpRequest request = MesosHttp.post(env.executorApi(), MesosEncoding.JSON, MesosEncoding.JSON.encode(subscribe), authorization())
+        HttpRequest request = MesosHttp.post(env.executorApi(), env.encoding(), env.encoding().encode(subscribe), authorization())
                 .timeout(CALL_TIMEOUT) // until the response headers; the stream itself may last for days
                 .build();
         HttpResponse<InputStream> response;
@@ -430,7 +430,7 @@ public final class ExecutorRunLoop {
     }
 
     private void post(Call call) {
-        HttpRequest request = MesosHttp.post(env.executorApi(), MesosEncoding.JSON, MesosEncoding.JSON.encode(call), authorization())
+        HttpRequest request = MesosHttp.post(env.executorApi(), env.encoding(), env.encoding().encode(call), authorization())
                 .timeout(CALL_TIMEOUT)
                 .build();
         try {

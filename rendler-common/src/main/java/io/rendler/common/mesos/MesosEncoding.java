@@ -18,6 +18,15 @@ public enum MesosEncoding {
 
     private final String mediaType;
 
+    /** {@code json} or {@code protobuf}, as a user or an environment variable writes it. */
+    public static MesosEncoding named(String name) {
+        return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> JSON;
+            case "protobuf", "proto" -> PROTOBUF;
+            default -> throw new IllegalArgumentException("unknown Mesos encoding '" + name + "'; use json or protobuf");
+        };
+    }
+
     MesosEncoding(String mediaType) {
         this.mediaType = mediaType;
     }

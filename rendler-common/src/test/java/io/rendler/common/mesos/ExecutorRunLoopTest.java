@@ -388,6 +388,17 @@ class ExecutorRunLoopTest {
     }
 
     @Test
+    void theSchedulerPicksTheEncodingThroughTheEnvironmentAndJsonIsTheDefault() throws IOException {
+        Map<String, String> env = new HashMap<>(env(Map.of()));
+        assertEquals(MesosEncoding.JSON, ExecutorEnvironment.from(env).encoding());
+        env.put(ExecutorEnvironment.ENCODING_VARIABLE, "protobuf");
+        assertEquals(MesosEncoding.PROTOBUF, ExecutorEnvironment.from(env).encoding());
+        env.put(ExecutorEnvironment.ENCODING_VARIABLE, "xml");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ExecutorEnvironment.from(env));
+        assertTrue(unknown.getMessage().contains("use json or protobuf"), unknown.getMessage());
+    }
+
+    @Test
     void environmentErrorsNameTheVariable() {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> ExecutorEnvironment.from(Map.of("MESOS_AGENT_ENDPOINT", "127.0.0.1:5051")));

@@ -40,6 +40,17 @@ final class Converters {
         }
     }
 
+    static final class MesosEncodingConverter implements ITypeConverter<io.rendler.common.mesos.MesosEncoding> {
+        @Override
+        public io.rendler.common.mesos.MesosEncoding convert(String value) {
+            try {
+                return io.rendler.common.mesos.MesosEncoding.named(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     static final class DurationConverter implements ITypeConverter<Duration> {
         private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 

@@ -135,6 +135,13 @@ final class CrawlOptions {
                     + " screenshot uploads). Default: the address this machine uses to reach the master.")
     String advertiseHost;
 
+    @Option(names = "--mesos-encoding", paramLabel = "json|protobuf", defaultValue = "protobuf", order = 58,
+            converter = Converters.MesosEncodingConverter.class,
+            description = "Mesos only: how the scheduler and the executors encode calls and events. protobuf costs"
+                    + " the master, the agents and the executors less CPU; json is readable on the wire, for a"
+                    + " workshop with tcpdump. Default: ${DEFAULT-VALUE}.")
+    io.rendler.common.mesos.MesosEncoding mesosEncoding;
+
     @Option(names = "--file-server-bind", paramLabel = "ADDR", order = 57,
             description = "Mesos only: the local address the file server listens on. Default: the --advertise-host"
                     + " address. Use 0.0.0.0 for every interface, e.g. when agents reach this machine through NAT.")

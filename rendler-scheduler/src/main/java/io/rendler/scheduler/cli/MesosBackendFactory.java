@@ -50,7 +50,8 @@ final class MesosBackendFactory {
                 options.renderConcurrency,
                 Optional.ofNullable(options.chromium),
                 options.chromiumArgs,
-                captureSwitches());
+                captureSwitches(),
+                options.mesosEncoding);
         return new MesosBackend(settings, outDir.resolve("screenshots"), log);
     }
 

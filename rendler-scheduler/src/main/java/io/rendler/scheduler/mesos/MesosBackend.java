@@ -2,6 +2,7 @@ package io.rendler.scheduler.mesos;
 
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
+import io.rendler.common.mesos.ExecutorEnvironment;
 import io.rendler.common.mesos.FrameworkInfos;
 import io.rendler.common.mesos.SchedulerClient;
 import io.rendler.scheduler.core.CrawlCoordinator;
@@ -10,6 +11,7 @@ import io.rendler.scheduler.run.SetupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +92,8 @@ public final class MesosBackend implements ClusterBackend {
                 settings.failoverTimeout(), true);
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
         SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
-                .withGiveUpAfter(settings.failoverTimeout());
+                .withGiveUpAfter(settings.failoverTimeout())
+                .withEncoding(settings.encoding());
         if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
         client = new SchedulerClient(config, info, new Listener());
         sizing = sizing(settings.crawlParallelism(), settings.renderParallelism());
@@ -117,9 +120,11 @@ public final class MesosBackend implements ClusterBackend {
         launches.put(TaskKind.CRAWL, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.CRAWL_JAR),
                 JAVA + MesosSettings.CRAWL_JAR,
                 sizing.get(TaskKind.CRAWL).executor(),
-                Map.of("RENDLER_PARALLELISM", Integer.toString(settings.crawlParallelism()))));
+                Map.of("RENDLER_PARALLELISM", Integer.toString(settings.crawlParallelism()),
+                        ExecutorEnvironment.ENCODING_VARIABLE, settings.encoding().name().toLowerCase(Locale.ROOT))));
         Map<String, String> renderEnv = new LinkedHashMap<>();
         renderEnv.put("RENDLER_PARALLELISM", Integer.toString(settings.renderParallelism()));
+        renderEnv.put(ExecutorEnvironment.ENCODING_VARIABLE, settings.encoding().name().toLowerCase(Locale.ROOT));
         settings.chromium().ifPresent(path -> renderEnv.put("RENDLER_CHROMIUM", path.toString()));
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
         renderEnv.putAll(settings.captureSwitches());

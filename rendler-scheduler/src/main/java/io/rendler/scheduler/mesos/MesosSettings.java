@@ -1,5 +1,6 @@
 package io.rendler.scheduler.mesos;
 
+import io.rendler.common.mesos.MesosEncoding;
 import io.rendler.common.mesos.SchedulerClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param renderParallelism pages at once inside one render executor
  * @param chromium          a Chromium path to hand the render executor, when the user gave one
  * @param chromiumArgs      extra Chromium flags for the render executor
+ * @param encoding          how the scheduler and the executors talk to Mesos
  * @param captureSwitches   the {@code RenderSettings.CAPTURE_SWITCHES} set where the scheduler runs,
  *                          for the render executors' environment
  */
@@ -42,7 +44,8 @@ public record MesosSettings(
         int renderParallelism,
         Optional<Path> chromium,
         List<String> chromiumArgs,
-        Map<String, String> captureSwitches) {
+        Map<String, String> captureSwitches,
+        MesosEncoding encoding) {
 
     public static final String CRAWL_JAR = "crawl-executor.jar";
     public static final String RENDER_JAR = "render-executor.jar";
