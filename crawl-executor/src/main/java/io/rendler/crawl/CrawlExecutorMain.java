@@ -1,6 +1,6 @@
 package io.rendler.crawl;
 
-import io.rendler.common.mesos.ExecutorRunLoop;
+import io.rendler.mesos.ExecutorRunLoop;
 
 /**
  * The crawl executor process the Mesos agent starts: {@code java -jar crawl-executor.jar [parallelism]}.

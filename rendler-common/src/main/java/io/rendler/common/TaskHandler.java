@@ -2,7 +2,7 @@ package io.rendler.common;
 
 /**
  * The work one executor type does for one task. Both executors are a handler plugged into the
- * shared run loop ({@code io.rendler.common.mesos.ExecutorRunLoop}) under Mesos, and local mode
+ * shared run loop ({@code io.rendler.mesos.ExecutorRunLoop}) under Mesos, and local mode
  * calls the same handlers directly.
  *
  * <p>Implementations are thread-safe: {@link #handle} is called from up to {@link #parallelism()}

@@ -1,7 +1,7 @@
 package io.rendler.mesossim;
 
 import com.google.protobuf.Message;
-import io.rendler.common.mesos.RecordIO;
+import io.rendler.mesos.RecordIO;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

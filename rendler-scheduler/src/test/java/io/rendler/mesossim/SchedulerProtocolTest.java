@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rendler.common.mesos.RecordIO;
+import io.rendler.mesos.RecordIO;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpClient;

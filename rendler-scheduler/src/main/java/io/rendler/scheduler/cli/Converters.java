@@ -40,11 +40,11 @@ final class Converters {
         }
     }
 
-    static final class MesosEncodingConverter implements ITypeConverter<io.rendler.common.mesos.MesosEncoding> {
+    static final class MesosEncodingConverter implements ITypeConverter<io.rendler.mesos.MesosEncoding> {
         @Override
-        public io.rendler.common.mesos.MesosEncoding convert(String value) {
+        public io.rendler.mesos.MesosEncoding convert(String value) {
             try {
-                return io.rendler.common.mesos.MesosEncoding.named(value);
+                return io.rendler.mesos.MesosEncoding.named(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -140,7 +140,7 @@ final class CrawlOptions {
             description = "Mesos only: how the scheduler and the executors encode calls and events. protobuf costs"
                     + " the master, the agents and the executors less CPU; json is readable on the wire, for a"
                     + " workshop with tcpdump. Default: ${DEFAULT-VALUE}.")
-    io.rendler.common.mesos.MesosEncoding mesosEncoding;
+    io.rendler.mesos.MesosEncoding mesosEncoding;
 
     @Option(names = "--file-server-bind", paramLabel = "ADDR", order = 57,
             description = "Mesos only: the local address the file server listens on. Default: the --advertise-host"

@@ -1,7 +1,7 @@
 package io.rendler.scheduler.cli;
 
-import io.rendler.common.mesos.FrameworkInfos;
-import io.rendler.common.mesos.SchedulerClient;
+import io.rendler.mesos.FrameworkInfos;
+import io.rendler.mesos.SchedulerClient;
 import io.rendler.render.RenderSettings;
 import io.rendler.scheduler.mesos.MesosBackend;
 import io.rendler.scheduler.mesos.MesosSettings;

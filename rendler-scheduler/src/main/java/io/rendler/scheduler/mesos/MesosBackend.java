@@ -2,9 +2,9 @@ package io.rendler.scheduler.mesos;
 
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
-import io.rendler.common.mesos.ExecutorEnvironment;
-import io.rendler.common.mesos.FrameworkInfos;
-import io.rendler.common.mesos.SchedulerClient;
+import io.rendler.mesos.ExecutorEnvironment;
+import io.rendler.mesos.FrameworkInfos;
+import io.rendler.mesos.SchedulerClient;
 import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.run.ClusterBackend;
 import io.rendler.scheduler.run.SetupException;

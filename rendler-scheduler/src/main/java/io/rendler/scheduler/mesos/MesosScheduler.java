@@ -2,8 +2,8 @@ package io.rendler.scheduler.mesos;
 
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
-import io.rendler.common.mesos.MesosIds;
-import io.rendler.common.mesos.SchedulerCalls;
+import io.rendler.mesos.MesosIds;
+import io.rendler.mesos.SchedulerCalls;
 import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.Delivery;
 import io.rendler.scheduler.core.Progress;

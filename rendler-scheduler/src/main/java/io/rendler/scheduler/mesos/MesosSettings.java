@@ -1,7 +1,7 @@
 package io.rendler.scheduler.mesos;
 
-import io.rendler.common.mesos.MesosEncoding;
-import io.rendler.common.mesos.SchedulerClient;
+import io.rendler.mesos.MesosEncoding;
+import io.rendler.mesos.SchedulerClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.rendler.common.MessageCodec;
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
-import io.rendler.common.mesos.WarmUp;
+import io.rendler.mesos.WarmUp;
 import java.util.List;
 import java.util.Map;
 import org.apache.mesos.v1.Protos.AgentID;

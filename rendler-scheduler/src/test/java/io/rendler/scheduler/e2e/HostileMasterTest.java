@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.rendler.common.mesos.ExecutorCalls;
-import io.rendler.common.mesos.MesosIds;
-import io.rendler.common.mesos.MesosJson;
-import io.rendler.common.mesos.RecordIO;
+import io.rendler.mesos.ExecutorCalls;
+import io.rendler.mesos.MesosIds;
+import io.rendler.mesos.MesosJson;
+import io.rendler.mesos.RecordIO;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

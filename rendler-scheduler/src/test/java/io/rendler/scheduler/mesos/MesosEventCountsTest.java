@@ -2,7 +2,7 @@ package io.rendler.scheduler.mesos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rendler.common.mesos.MesosIds;
+import io.rendler.mesos.MesosIds;
 import io.rendler.scheduler.core.Delivery;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.TaskState;
