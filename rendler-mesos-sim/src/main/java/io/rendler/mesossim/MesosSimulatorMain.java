@@ -6,17 +6,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the simulator standalone so a person can point {@code rendler --master 127.0.0.1:5050} at
- * it without a cluster. It is test code, so build the test classpath first:
+ * it without a cluster. The module builds it as a jar of its own:
  *
  * <pre>
  * mvn -q -DskipTests package
- * mvn -q -pl rendler-scheduler -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/sim-classpath.txt"
- * java -cp "rendler-scheduler/target/test-classes:rendler-scheduler/target/classes:$(cat sim-classpath.txt)" \
- *      io.rendler.mesossim.MesosSimulatorMain --port 5050
+ * java -jar rendler-mesos-sim/target/mesos-sim.jar --port 5050
  * </pre>
- *
- * ({@code -am} builds the sibling modules in the same reactor, so nothing is installed into
- * {@code ~/.m2}; the classpath then names their {@code target/classes}.)
  *
  * Options: {@code --port N} (master, default 5050), {@code --agent-port N} (default 5051),
  * {@code --cpus X --mem MB --disk MB}, {@code --heartbeat SECONDS}, {@code --work-dir DIR}
