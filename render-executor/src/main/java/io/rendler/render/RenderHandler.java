@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +37,6 @@ public final class RenderHandler implements TaskHandler {
     private final ScreenshotUploader uploader = new ScreenshotUploader();
     private final Object lifecycle = new Object();
     private boolean closed; // guarded by lifecycle
-    private CompletableFuture<Void> allStarted = CompletableFuture.completedFuture(null);
 
     public RenderHandler(RenderSettings settings) {
         this(settings, BrowserLocator.forThisMachine());
@@ -52,57 +52,41 @@ public final class RenderHandler implements TaskHandler {
             throw new UncheckedIOException("cannot create screenshot directory " + settings.screenshotDir(), e);
         }
         this.idleSlots = new ArrayBlockingQueue<>(settings.parallelism());
-        startSlots(chromium);
-        LOG.log(Level.INFO, "render handler ready: the first of {0} browser(s) from {1}", settings.parallelism(), chromium);
+        this.idleSlots.addAll(startSlots(chromium));
+        LOG.log(Level.INFO, "render handler ready: {0} browser(s) from {1}", settings.parallelism(), chromium);
     }
 
-    /**
-     * Starts the first slot's browser before returning, so a Chromium that cannot start at all is an
-     * error here. The other slots start in the background and join as each is ready: rendering
-     * begins one browser start-up sooner, which on two busy cores (an executor starting beside a
-     * crawl in full swing) is seconds.
-     */
-    private void startSlots(Path chromium) {
-        RenderSlot first = newSlot(0, chromium);
-        try {
-            first.start();
-        } catch (RuntimeException e) {
-            first.close();
-            throw e;
-        }
-        idleSlots.add(first);
+    /** Starts every slot's browser at once; if one fails to start, the others are closed again. */
+    private List<RenderSlot> startSlots(Path chromium) {
+        List<RenderSlot> slots = new ArrayList<>();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (int i = 1; i < settings.parallelism(); i++) {
-            RenderSlot slot = newSlot(i, chromium);
+        for (int i = 0; i < settings.parallelism(); i++) {
+            RenderSlot slot = new RenderSlot(i, chromium, settings.extraChromiumArgs(), settings.beginFrames());
+            slots.add(slot);
+            // A plain thread per start: these are long blocking calls, not work for the common pool.
             CompletableFuture<Void> started = new CompletableFuture<>();
-            starts.add(started);
-            // A plain thread per start: a long blocking call, not work for the common pool.
-            Thread starter = new Thread(() -> startLater(slot, started), "render-slot-start-" + i);
+            Thread starter = new Thread(() -> {
+                try {
+                    slot.start();
+                    started.complete(null);
+                } catch (Throwable t) {
+                    started.completeExceptionally(t);
+                }
+            }, "render-slot-start-" + i);
             starter.setDaemon(true);
             starter.start();
+            starts.add(started);
         }
-        allStarted = CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new));
-    }
-
-    private RenderSlot newSlot(int index, Path chromium) {
-        return new RenderSlot(index, chromium, settings.extraChromiumArgs(), settings.beginFrames());
-    }
-
-    private void startLater(RenderSlot slot, CompletableFuture<Void> started) {
         try {
-            slot.start();
-            returnSlot(slot); // closes it instead if the handler was closed meanwhile
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a render slot''s browser did not start; rendering with fewer: {0}", e.toString());
-            slot.close();
-        } finally {
-            started.complete(null);
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+            return slots;
+        } catch (CompletionException e) {
+            // join() returns only once every start has finished, so no slot is still in use here.
+            slots.forEach(RenderSlot::close);
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) throw runtime;
+            throw new IllegalStateException("could not start Chromium: " + cause, cause);
         }
-    }
-
-    /** Completes once every slot's browser has started or failed to; the first is up before the constructor returns. */
-    CompletableFuture<Void> allSlotsStarted() {
-        return allStarted;
     }
 
     @Override
