@@ -169,6 +169,7 @@ class RenderHandlerTest {
     @Test
     void theScreenshotIsUploadedWhenTheTaskNamesAnUploadUrl() throws Exception {
         String name = ScreenshotNames.forUrl(site.url("/page.html"));
+        Files.deleteIfExists(screenshots.resolve(name)); // another test may have rendered the same page here
         RenderResult result = handle(TaskRequest.render("render-up", site.url("/page.html"), PageLimits.defaults(),
                 name, site.url("/upload/" + name)));
 
