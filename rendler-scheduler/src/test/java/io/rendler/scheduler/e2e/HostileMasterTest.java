@@ -150,7 +150,9 @@ class HostileMasterTest {
         Path jars = Files.createDirectories(out.resolve("jars"));
         Files.write(jars.resolve("crawl-executor.jar"), new byte[] {'P', 'K'});
         Files.write(jars.resolve("render-executor.jar"), new byte[] {'P', 'K'});
-        return Rendler.run("--master", master, "--advertise-host", "127.0.0.1", "--executor-jars", jars.toString(),
+        // This fake master speaks JSON, the wire a person can read.
+        return Rendler.run("--master", master, "--mesos-encoding", "json", "--advertise-host", "127.0.0.1",
+                "--executor-jars", jars.toString(),
                 "--output", out.resolve("run").toString(), "--no-render", START_URL);
     }
 

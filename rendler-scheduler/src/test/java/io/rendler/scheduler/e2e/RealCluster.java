@@ -52,7 +52,12 @@ final class RealCluster {
     }
 
     /** A task as the master lists it, active, unreachable or completed. */
-    record Task(String id, String agentId, String executorId, String state) {}
+    record Task(String id, String agentId, String executorId, String state) {
+        /** A task that only starts the render executor early; it carries no page. */
+        boolean warmUp() {
+            return id.startsWith("warm-up-");
+        }
+    }
 
     private static RealCluster shared;
 
@@ -171,10 +176,6 @@ final class RealCluster {
             names.add(path.substring(path.lastIndexOf('/') + 1));
         }
         return names;
-    }
-
-    byte[] download(Agent agent, String file) {
-        return get("http://" + agent.address() + "/files/download?path=" + URLEncoder.encode(file, StandardCharsets.UTF_8));
     }
 
     /**
