@@ -146,12 +146,8 @@ public final class ExecutorRunLoop {
     public int run() {
         int threads = handler.parallelism();
         if (threads < 1) throw new IllegalArgumentException("handler parallelism must be at least 1, not " + threads);
-        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), taskThreads());
-        outbox = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, handler.kind().label() + "-agent-calls");
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("task"));
+        outbox = Executors.newSingleThreadExecutor(daemonThreads("agent-calls"));
         log("executor %s of framework %s: %s tasks, %d at a time, agent %s%s", env.executorId().getValue(),
                 env.frameworkId().getValue(), handler.kind().label(), threads, env.agentEndpoint(),
                 env.checkpoint() ? " (checkpointing)" : "");
@@ -480,10 +476,11 @@ public final class ExecutorRunLoop {
         return text.length() <= MAX_REASON_CHARS ? text : text.substring(0, MAX_REASON_CHARS - 1) + "…";
     }
 
-    private java.util.concurrent.ThreadFactory taskThreads() {
+    /** Daemon threads named like {@code crawl-task-3}, so a thread dump says whose they are. */
+    private java.util.concurrent.ThreadFactory daemonThreads(String role) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, handler.kind().label() + "-task-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, handler.kind().label() + "-" + role + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -18,6 +18,11 @@ public enum MesosEncoding {
 
     private final String mediaType;
 
+    /** {@code json} or {@code protobuf}: the name {@link #named} reads. */
+    public String label() {
+        return this == JSON ? "json" : "protobuf";
+    }
+
     /** {@code json} or {@code protobuf}, as a user or an environment variable writes it. */
     public static MesosEncoding named(String name) {
         return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {

@@ -11,7 +11,6 @@ import io.rendler.scheduler.run.SetupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -117,14 +116,15 @@ public final class MesosBackend implements ClusterBackend {
 
     private TaskInfos taskInfos(FrameworkID frameworkId) {
         Map<TaskKind, TaskInfos.ExecutorLaunch> launches = new LinkedHashMap<>();
+        String encoding = settings.encoding().label();
         launches.put(TaskKind.CRAWL, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.CRAWL_JAR),
                 JAVA + MesosSettings.CRAWL_JAR,
                 sizing.get(TaskKind.CRAWL).executor(),
                 Map.of("RENDLER_PARALLELISM", Integer.toString(settings.crawlParallelism()),
-                        ExecutorEnvironment.ENCODING_VARIABLE, settings.encoding().name().toLowerCase(Locale.ROOT))));
+                        ExecutorEnvironment.ENCODING_VARIABLE, encoding)));
         Map<String, String> renderEnv = new LinkedHashMap<>();
         renderEnv.put("RENDLER_PARALLELISM", Integer.toString(settings.renderParallelism()));
-        renderEnv.put(ExecutorEnvironment.ENCODING_VARIABLE, settings.encoding().name().toLowerCase(Locale.ROOT));
+        renderEnv.put(ExecutorEnvironment.ENCODING_VARIABLE, encoding);
         settings.chromium().ifPresent(path -> renderEnv.put("RENDLER_CHROMIUM", path.toString()));
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
         renderEnv.putAll(settings.captureSwitches());

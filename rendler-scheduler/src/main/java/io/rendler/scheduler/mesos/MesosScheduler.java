@@ -49,6 +49,10 @@ public final class MesosScheduler {
         void send(Call call) throws IOException;
     }
 
+    /** The states in which a task has not ended yet; {@link #update} waits for any other. */
+    private static final Set<TaskState> NOT_ENDED =
+            EnumSet.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING);
+
     /** While work is queued, unused resources come back after this long. */
     static final double BUSY_REFUSE_SECONDS = 1;
     /** With nothing queued we also SUPPRESS; the long filter is for offers already in flight. */
@@ -196,9 +200,7 @@ public final class MesosScheduler {
         TaskState state = status.getState();
         if (warmUps.containsKey(taskId)) {
             // A warm-up has no page and no result; only its acknowledgement matters.
-            if (!EnumSet.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING).contains(state)) {
-                warmUps.remove(taskId);
-            }
+            if (!NOT_ENDED.contains(state)) warmUps.remove(taskId);
             SchedulerCalls.acknowledgementFor(status).ifPresent(this::send);
             return;
         }

@@ -76,26 +76,26 @@ public final class TaskInfos {
 
     /** The TaskInfo for one task; the encoded {@link TaskRequest} rides in {@code data}. */
     public TaskInfo task(TaskRequest request, AgentID agent, String role) {
-        return TaskInfo.newBuilder()
-                .setName(request.kind().label() + " " + abbreviate(request.url()))
-                .setTaskId(TaskID.newBuilder().setValue(request.taskId()))
-                .setAgentId(agent)
-                .addAllResources(scalars(taskResources.get(request.kind()), role))
-                .setExecutor(executor(request.kind(), role))
+        return onExecutor(request.kind(), request.taskId(), request.kind().label() + " " + abbreviate(request.url()), agent, role)
                 .setData(ByteString.copyFrom(MessageCodec.encode(request)))
                 .build();
     }
 
     /** A task that only starts the executor of {@code kind} on that agent; see {@link WarmUp}. */
     public TaskInfo warmUp(TaskKind kind, String taskId, AgentID agent, String role) {
+        return onExecutor(kind, taskId, kind.label() + " warm-up (starts the executor before its first page)", agent, role)
+                .setLabels(WarmUp.labels())
+                .build();
+    }
+
+    /** A task of {@code kind} on that agent's executor of the kind, with the kind's task resources. */
+    private TaskInfo.Builder onExecutor(TaskKind kind, String taskId, String name, AgentID agent, String role) {
         return TaskInfo.newBuilder()
-                .setName(kind.label() + " warm-up (starts the executor before its first page)")
+                .setName(name)
                 .setTaskId(TaskID.newBuilder().setValue(taskId))
                 .setAgentId(agent)
                 .addAllResources(scalars(taskResources.get(kind), role))
-                .setExecutor(executor(kind, role))
-                .setLabels(WarmUp.labels())
-                .build();
+                .setExecutor(executor(kind, role));
     }
 
     /**
