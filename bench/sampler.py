@@ -99,16 +99,31 @@ def read_rss_kb(pid):
         return 0
 
 
-def group_of(comm):
+def group_of(comm, pid=None):
     c = comm.lower()
     if c.startswith("chrom") or c.startswith("headless"):
         return "chromium"
     if c == "java":
-        return "java"
+        # Rendler's scheduler and its two executors are all "java": tell them apart by their jar.
+        jar = java_jar(pid) if pid is not None else None
+        return f"java:{jar}" if jar else "java"
     if c.startswith("node") or c == "mainthread":
         # Node 20 names its main thread "MainThread"; Playwright's driver is such a process.
         return "node"
     return c
+
+
+def java_jar(pid):
+    """The name of the jar a java process runs (-jar X.jar), without .jar; None if unknown."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().split(b"\0")
+    except OSError:
+        return None
+    for a, b in zip(args, args[1:]):
+        if a == b"-jar" and b.endswith(b".jar"):
+            return os.path.basename(b[:-4].decode(errors="replace"))
+    return None
 
 
 def read_cwd(pid):
@@ -206,8 +221,18 @@ class TreeSampler:
                 self.also_baseline[key] = cpu if start < self.started_ticks else 0
             self.also_cpu_ticks[key] = max(0, cpu - self.also_baseline[key])
             self.also_seen.add(key)
-            self.also_by_group[key] = "mesos:" + group_of(comm)
+            self.named_group(self.also_by_group, key, comm, "mesos:")
         self.also_peak_procs = max(self.also_peak_procs, len(also))
+
+    @staticmethod
+    def named_group(groups, key, comm, prefix):
+        """A process's group, remembered once it is a java process's (reading its cmdline once);
+        anything else is named again on every sample, since a shell may yet exec java."""
+        g = groups.get(key)
+        if g is None or not g.startswith(prefix + "java:"):
+            g = prefix + group_of(comm, key[0])
+            groups[key] = g
+        return g
 
     def sample(self, memory=True):
         scan = self.proc_table()
@@ -219,8 +244,7 @@ class TreeSampler:
         for pid, (start, cpu, comm) in tree.items():
             self.cpu_ticks[(pid, start)] = cpu
             self.seen.add((pid, start))
-            g = group_of(comm)
-            self.group_of_proc[(pid, start)] = g
+            g = self.named_group(self.group_of_proc, (pid, start), comm, "")
             first, _ = self.group_span.get(g, (now, now))
             self.group_span[g] = (first, now)
         self.peak_procs = max(self.peak_procs, len(tree))
@@ -229,17 +253,17 @@ class TreeSampler:
             pss_total = 0
             rss_total = 0
             groups = {}
-            for pid, (_, _, comm) in tree.items():
+            for pid, (start, _, comm) in tree.items():
                 pss = read_pss_kb(pid)
                 pss_total += pss
                 rss_total += read_rss_kb(pid)
-                g = group_of(comm)
+                g = self.group_of_proc.get((pid, start), group_of(comm))
                 groups[g] = groups.get(g, 0) + pss
-            for pid, (_, _, comm) in also.items():
+            for pid, (start, _, comm) in also.items():
                 pss = read_pss_kb(pid)
                 pss_total += pss
                 rss_total += read_rss_kb(pid)
-                g = "mesos:" + group_of(comm)
+                g = self.also_by_group.get((pid, start), "mesos:" + group_of(comm))
                 groups[g] = groups.get(g, 0) + pss
             if pss_total > self.peak_pss_kb:
                 self.peak_pss_kb = pss_total
