@@ -1,9 +1,7 @@
 package io.rendler.render;
 
-import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskHandler;
 import io.rendler.common.TaskKind;
-import io.rendler.common.TaskRequest;
 import io.rendler.mesos.ExecutorEnvironment;
 import io.rendler.mesos.ExecutorRunLoop;
 import java.nio.file.Path;
@@ -44,19 +42,16 @@ public final class RenderExecutorMain {
         return args.length > 1 ? settings.withChromium(Path.of(args[1])) : settings;
     }
 
-    /**
-     * The render handler, or, when no browser starts (no Chromium on this agent, say), a handler
-     * that fails every task with the reason. Subscribing anyway puts that reason in each
-     * TASK_FAILED the scheduler sees, where a bare exit would only say "Executor terminated".
-     */
+    /** The render handler, its browsers starting while the run loop subscribes. */
     static TaskHandler handler(RenderSettings settings) {
-        try {
-            return new RenderHandler(settings);
-        } catch (RuntimeException e) {
-            String reason = "render executor cannot render: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-            System.err.println(reason);
-            return new Unavailable(reason, settings.parallelism());
-        }
+        return new StartingHandler(TaskKind.RENDER, settings.parallelism(), () -> {
+            try {
+                return new RenderHandler(settings);
+            } catch (RuntimeException e) {
+                System.err.println(StartingHandler.reason(e));
+                throw e;
+            }
+        });
     }
 
     static List<String> chromiumArgs(String fromEnv) {
@@ -76,18 +71,5 @@ public final class RenderExecutorMain {
         System.err.println("render-executor: parallelism must be a positive integer, not '" + value + "'");
         System.exit(64);
         return 0;
-    }
-
-    /** Fails every task with the reason the browsers could not start. */
-    private record Unavailable(String reason, int parallelism) implements TaskHandler {
-        @Override
-        public TaskKind kind() {
-            return TaskKind.RENDER;
-        }
-
-        @Override
-        public ResultMessage handle(TaskRequest request) {
-            throw new IllegalStateException(reason);
-        }
     }
 }

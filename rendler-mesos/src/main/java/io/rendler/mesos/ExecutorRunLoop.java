@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,10 +46,16 @@ import org.apache.mesos.v1.executor.Protos.Event;
  * The executor side of the Mesos v1 HTTP API, shared by both executors: each supplies only its
  * {@link TaskHandler}. It subscribes to the agent, runs every LAUNCHed task on a pool of
  * {@link TaskHandler#parallelism()} threads, and reports each task with UPDATE calls:
- * TASK_RUNNING when it is accepted, then TASK_FINISHED carrying the encoded
- * {@link ResultMessage} in {@code data}, TASK_FAILED with a one-line reason when the handler
- * throws, or TASK_KILLED. Before TASK_FINISHED the same result also goes out as a framework
- * MESSAGE, which is faster but best effort; the scheduler can always recover it from the update.
+ * TASK_FINISHED carrying the encoded {@link ResultMessage} in {@code data}, TASK_FAILED with a
+ * one-line reason when the handler throws, or TASK_KILLED. Before TASK_FINISHED the same result
+ * also goes out as a framework MESSAGE, which is faster but best effort; the scheduler can always
+ * recover it from the update.
+ *
+ * <p>TASK_RUNNING goes out only for a task still at work {@link #RUNNING_AFTER} after it started.
+ * Most pages take less, and each update costs a round trip through agent, master and scheduler
+ * and back as an acknowledgement: a third of all the Mesos traffic a crawl makes. A task the
+ * master shows as STAGING is therefore accepted, queued or briefly at work here; one it shows as
+ * RUNNING is taking a while.
  *
  * <p>Every update stays in an unacknowledged set until the agent's ACKNOWLEDGED, and every task
  * until one of its updates is acknowledged. When the agent connection drops, a checkpointing
@@ -78,6 +85,8 @@ public final class ExecutorRunLoop {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_GRACE = Duration.ofSeconds(3);
     private static final int MAX_REASON_CHARS = 500;
+    /** How long a task works before it is reported TASK_RUNNING; {@link Duration#ZERO} reports every task as it starts. */
+    static final Duration RUNNING_AFTER = Duration.ofMillis(500);
 
     private final ExecutorEnvironment env;
     private final TaskHandler handler;
@@ -87,6 +96,7 @@ public final class ExecutorRunLoop {
     private final DoubleSupplier jitter;
     private final PrintStream log;
     private final FatalErrors fatal;
+    private final Duration runningAfter;
     private final Backoff backoff;
     private final Ledger ledger = new Ledger();
     /** Tasks launched here without a terminal update yet; removing one claims the right to send it. */
@@ -98,14 +108,17 @@ public final class ExecutorRunLoop {
      * free for the next task: a render slot no longer idles through three HTTP round trips.
      */
     private ExecutorService outbox;
+    /** Fires the TASK_RUNNING of tasks that outlast {@link #runningAfter}. */
+    private ScheduledThreadPoolExecutor runningReports;
 
     /** Under Mesos: real time, a fresh HTTP client, the log on stderr. */
     public ExecutorRunLoop(ExecutorEnvironment env, TaskHandler handler) {
-        this(env, handler, MesosHttp.newClient(), Sleeper.REAL, Clock.systemUTC(), Math::random, System.err, FatalErrors.EXIT);
+        this(env, handler, MesosHttp.newClient(), Sleeper.REAL, Clock.systemUTC(), Math::random, System.err, FatalErrors.EXIT,
+                RUNNING_AFTER);
     }
 
     ExecutorRunLoop(ExecutorEnvironment env, TaskHandler handler, HttpClient http, Sleeper sleeper, Clock clock,
-            DoubleSupplier jitter, PrintStream log, FatalErrors fatal) {
+            DoubleSupplier jitter, PrintStream log, FatalErrors fatal, Duration runningAfter) {
         this.env = Objects.requireNonNull(env, "env");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.http = http;
@@ -114,6 +127,7 @@ public final class ExecutorRunLoop {
         this.jitter = jitter;
         this.log = log;
         this.fatal = fatal;
+        this.runningAfter = Objects.requireNonNull(runningAfter, "runningAfter");
         Duration max = env.subscriptionBackoffMax().compareTo(FIRST_BACKOFF) > 0 ? env.subscriptionBackoffMax() : FIRST_BACKOFF;
         this.backoff = new Backoff(FIRST_BACKOFF, max);
     }
@@ -148,6 +162,8 @@ public final class ExecutorRunLoop {
         if (threads < 1) throw new IllegalArgumentException("handler parallelism must be at least 1, not " + threads);
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("task"));
         outbox = Executors.newSingleThreadExecutor(daemonThreads("agent-calls"));
+        runningReports = new ScheduledThreadPoolExecutor(1, daemonThreads("running-reports"));
+        runningReports.setRemoveOnCancelPolicy(true);
         log("executor %s of framework %s: %s tasks, %d at a time, agent %s%s", env.executorId().getValue(),
                 env.frameworkId().getValue(), handler.kind().label(), threads, env.agentEndpoint(),
                 env.checkpoint() ? " (checkpointing)" : "");
@@ -164,6 +180,7 @@ public final class ExecutorRunLoop {
                 Future<?> future = task.future;
                 if (future != null) future.cancel(true);
             }
+            runningReports.shutdownNow();
             long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
             finish(pool, deadline);
             finish(outbox, deadline); // after the pool: the tasks' last updates are queued by then
@@ -315,7 +332,7 @@ public final class ExecutorRunLoop {
         }
         ledger.taskLaunched(info);
         if (WarmUp.is(info)) {
-            // The handler was made before we subscribed, so the executor is ready: that was the point.
+            // The point was only to start this executor (and its handler) before pages need it.
             sendUpdate(info, TaskState.TASK_FINISHED, "warm-up: executor ready", null, null);
             log("task %s %s: warm-up, executor ready", id, TaskState.TASK_FINISHED);
             return;
@@ -334,9 +351,6 @@ public final class ExecutorRunLoop {
         }
         RunningTask task = new RunningTask(info, request, System.nanoTime());
         live.put(id, task);
-        // Sent before the task can start, so TASK_RUNNING always reaches the agent before the
-        // task's terminal update. A queued task counts as running: the executor accepted it.
-        sendUpdate(info, TaskState.TASK_RUNNING, null, null, null);
         FutureTask<Void> future = new FutureTask<>(() -> runTask(task), null);
         task.future = future;
         pool.execute(future);
@@ -344,22 +358,55 @@ public final class ExecutorRunLoop {
 
     private void runTask(RunningTask task) {
         try {
+            scheduleRunningReport(task);
             ResultMessage result = handler.handle(task.request);
             if (result == null) throw new IllegalStateException(handler.getClass().getSimpleName() + " returned no result");
             byte[] encoded = MessageCodec.encode(result);
             if (!claim(task)) return; // killed while running; TASK_KILLED already went out
             logTask(task, TaskState.TASK_FINISHED, pageError(result));
-            send(ExecutorCalls.message(env.frameworkId(), env.executorId(), encoded));
-            sendUpdate(task.info, TaskState.TASK_FINISHED, null, encoded, null);
+            synchronized (task) {
+                task.cancelRunningReport();
+                send(ExecutorCalls.message(env.frameworkId(), env.executorId(), encoded));
+                sendUpdate(task.info, TaskState.TASK_FINISHED, null, encoded, null);
+            }
         } catch (Exception e) {
             // InterruptedException included: with a KILL the claim below fails and nothing is sent.
             if (claim(task)) {
                 String reason = oneLine(e);
                 logTask(task, TaskState.TASK_FAILED, reason);
-                sendUpdate(task.info, TaskState.TASK_FAILED, reason, null, null);
+                synchronized (task) {
+                    task.cancelRunningReport();
+                    sendUpdate(task.info, TaskState.TASK_FAILED, reason, null, null);
+                }
             }
         } catch (Throwable unexpected) {
             fatal.die("the " + handler.kind().label() + " handler running task " + task.info.getTaskId().getValue(), unexpected);
+        }
+    }
+
+    /**
+     * Arranges the task's TASK_RUNNING for when it has worked {@link #runningAfter}. A terminal
+     * update claims the task first and sends under the task's lock, so RUNNING is either queued
+     * for the agent before it or never sent.
+     */
+    private void scheduleRunningReport(RunningTask task) {
+        if (runningAfter.isZero()) {
+            reportRunning(task);
+            return;
+        }
+        synchronized (task) {
+            if (live.get(task.info.getTaskId().getValue()) != task) return;
+            try {
+                task.runningReport = runningReports.schedule(() -> reportRunning(task), runningAfter.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the loop is ending; the task's end says all there is to say
+            }
+        }
+    }
+
+    private void reportRunning(RunningTask task) {
+        synchronized (task) {
+            if (live.get(task.info.getTaskId().getValue()) == task) sendUpdate(task.info, TaskState.TASK_RUNNING, null, null, null);
         }
     }
 
@@ -383,7 +430,10 @@ public final class ExecutorRunLoop {
     private void terminateKilled(RunningTask task, String why) {
         Future<?> future = task.future;
         if (future != null) future.cancel(true);
-        sendUpdate(task.info, TaskState.TASK_KILLED, why, null, null);
+        synchronized (task) {
+            task.cancelRunningReport();
+            sendUpdate(task.info, TaskState.TASK_KILLED, why, null, null);
+        }
         logTask(task, TaskState.TASK_KILLED, why);
     }
 
@@ -492,11 +542,19 @@ public final class ExecutorRunLoop {
         final TaskRequest request;
         final long startNanos;
         volatile Future<?> future;
+        /** The pending TASK_RUNNING, if any; guarded by this task's lock. */
+        Future<?> runningReport;
 
         RunningTask(TaskInfo info, TaskRequest request, long startNanos) {
             this.info = info;
             this.request = request;
             this.startNanos = startNanos;
+        }
+
+        /** Called holding this task's lock, after the task was claimed for its terminal update. */
+        void cancelRunningReport() {
+            if (runningReport != null) runningReport.cancel(false);
+            runningReport = null;
         }
     }
 

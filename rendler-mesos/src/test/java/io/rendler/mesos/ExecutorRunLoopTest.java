@@ -77,6 +77,8 @@ class ExecutorRunLoopTest {
     private final ScriptedHandler handler = new ScriptedHandler(2);
     private ScriptedHttpServer agent;
     private volatile Duration slowFinishedReply = Duration.ZERO;
+    /** Most tests report TASK_RUNNING as each task starts, so every task's updates come in a known order. */
+    private Duration runningAfter = Duration.ZERO;
     /** How many SUBSCRIBEs get a web page instead of a stream, as from a proxy in front of the agent. */
     private final AtomicInteger htmlAnswers = new AtomicInteger();
 
@@ -142,6 +144,35 @@ class ExecutorRunLoopTest {
     }
 
     @Test
+    void aTaskDoneBeforeTheRunningDelayIsNeverReportedRunning() throws Exception {
+        runningAfter = Duration.ofHours(1);
+        EventStream stream = subscribedStream().send(launch("quick", "http://ok/")).send(launch("broken", "http://boom/"));
+        Future<Integer> exit = start(env(Map.of()), new ScriptedHandler(1));
+        assertEquals(Call.Type.MESSAGE, nextCall().getType());
+        assertUpdate(nextCall(), "quick", TaskState.TASK_FINISHED);
+        assertUpdate(nextCall(), "broken", TaskState.TASK_FAILED);
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(calls.isEmpty(), "no TASK_RUNNING after the tasks ended: " + calls.size());
+    }
+
+    @Test
+    void aTaskStillAtWorkAfterTheRunningDelayIsReportedRunningBeforeItEnds() throws Exception {
+        runningAfter = Duration.ofMillis(20);
+        ScriptedHandler single = new ScriptedHandler(1);
+        EventStream stream = subscribedStream().send(launch("slow", "http://block/")).send(launch("queued", "http://block/"));
+        Future<Integer> exit = start(env(Map.of()), single);
+        assertUpdate(nextCall(), "slow", TaskState.TASK_RUNNING); // blocks until killed, so only the delay sends this
+        stream.send(killEvent("queued"));
+        assertUpdate(nextCall(), "queued", TaskState.TASK_KILLED); // never started, so never reported running
+        stream.send(killEvent("slow"));
+        assertUpdate(nextCall(), "slow", TaskState.TASK_KILLED);
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of("slow"), single.startedTasks());
+    }
+
+    @Test
     void aHandlerExceptionFailsTheTaskWithAOneLineReason() throws Exception {
         EventStream stream = subscribedStream().send(launch("task-2", "http://boom/"));
         Future<Integer> exit = start(env(Map.of()));
@@ -160,7 +191,6 @@ class ExecutorRunLoopTest {
         EventStream stream = subscribedStream().send(launch("slow", "http://block/")).send(launch("queued", "http://block/"));
         Future<Integer> exit = start(env(Map.of()), single);
         assertUpdate(nextCall(), "slow", TaskState.TASK_RUNNING);
-        assertUpdate(nextCall(), "queued", TaskState.TASK_RUNNING);
         assertTrue(single.started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
 
         stream.send(killEvent("queued"));
@@ -182,8 +212,13 @@ class ExecutorRunLoopTest {
     void shutdownKillsEveryTaskReportsThemAndExitsZero() throws Exception {
         EventStream stream = subscribedStream().send(launch("a", "http://block/")).send(launch("b", "http://block/"));
         Future<Integer> exit = start(env(Map.of()));
-        assertUpdate(nextCall(), "a", TaskState.TASK_RUNNING);
-        assertUpdate(nextCall(), "b", TaskState.TASK_RUNNING);
+        Set<String> running = new HashSet<>();
+        for (int i = 0; i < 2; i++) { // two task threads start them, in either order
+            Call update = nextCall();
+            assertEquals(TaskState.TASK_RUNNING, update.getUpdate().getStatus().getState());
+            running.add(update.getUpdate().getStatus().getTaskId().getValue());
+        }
+        assertEquals(Set.of("a", "b"), running);
         stream.send(shutdownEvent());
         Set<String> killed = new HashSet<>();
         for (int i = 0; i < 2; i++) {
@@ -418,7 +453,7 @@ class ExecutorRunLoopTest {
     private Future<Integer> start(Map<String, String> env, TaskHandler taskHandler) {
         ExecutorRunLoop loop = new ExecutorRunLoop(ExecutorEnvironment.from(env), taskHandler, MesosHttp.newClient(),
                 duration -> Thread.sleep(Math.min(duration.toMillis(), 50)), Clock.systemUTC(), () -> 0.5,
-                new PrintStream(logBytes, true, UTF_8), (where, failure) -> fatalErrors.add(failure));
+                new PrintStream(logBytes, true, UTF_8), (where, failure) -> fatalErrors.add(failure), runningAfter);
         return runner.submit(loop::run);
     }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.executor.Protos.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,11 +124,14 @@ class MesosPipelineTest {
     void anExecutorDyingMidTaskLosesNoPage(@TempDir Path out) throws Exception {
         try (MesosSimulator mesos = simulator()) {
             Process rendler = rendler(out, mesos.masterAddress());
-            // Launched is not enough: the executor JVM and its Chromium take a while to start.
-            mesos.await(Duration.ofSeconds(120), "a render task running", () -> mesos.launchedTasks().stream()
-                    .filter(t -> t.getTaskId().getValue().startsWith("render-"))
-                    .anyMatch(t -> mesos.taskState(t.getTaskId().getValue())
-                            .filter(state -> state == org.apache.mesos.v1.Protos.TaskState.TASK_RUNNING).isPresent()));
+            // Launched is not enough: the executor JVM and its Chromium take a while to start. Kill it
+            // once it holds a page's render that has not ended. (Renders are reported RUNNING only
+            // when slow, so most go from STAGING to FINISHED.)
+            mesos.await(Duration.ofSeconds(120), "a render task in the render executor's hands", () -> mesos.executorEvents("rendler-render").stream()
+                    .filter(e -> e.getType() == org.apache.mesos.v1.executor.Protos.Event.Type.LAUNCH)
+                    .map(e -> e.getLaunch().getTask().getTaskId().getValue())
+                    .anyMatch(id -> id.startsWith("render-") && mesos.taskState(id)
+                            .filter(state -> state == TaskState.TASK_STAGING || state == TaskState.TASK_RUNNING).isPresent()));
             assertEquals(1, mesos.killExecutor("rendler-render"));
             finish(rendler, out);
             assertCompleteGraph(out, true);

@@ -145,8 +145,8 @@ class RealMesosClusterTest {
             RenderExecutor executor = renderExecutorAtWork(id);
             Agent agent = executor.agent();
             // Renders take a few hundred ms each: kill the moment the master sees one in flight there again.
-            RealCluster.await(TASKS_START, "a render task running on " + agent, () -> cluster.tasks(id).stream()
-                    .anyMatch(t -> t.agentId().equals(agent.id()) && t.executorId().equals("rendler-render") && t.state().equals("TASK_RUNNING")));
+            RealCluster.await(TASKS_START, "a render task in flight on " + agent,
+                    () -> renderInFlight(cluster.tasks(id)).filter(t -> t.agentId().equals(agent.id())).isPresent());
             assertTrue(executor.jvm().destroyForcibly(), "SIGKILL to " + executor.jvm().pid());
 
             String log = crawl.finish();
@@ -181,7 +181,7 @@ class RealMesosClusterTest {
         assumeTrue(cluster.activeAgents().size() >= 2, "this test needs 2 agents");
         try (ClusterCrawl crawl = crawl(out)) {
             String id = crawl.frameworkId();
-            String dead = awaitRunningRender(id).agentId();
+            String dead = awaitRenderInFlight(id).agentId();
             cluster.killAgent(cluster.number(cluster.agent(dead)));
 
             // The master gives up on the agent after its ping timeouts (about 75 s); then its tasks are LOST.
@@ -200,7 +200,7 @@ class RealMesosClusterTest {
     void theMasterRestartedMidCrawlLosesNoPage(@TempDir Path out) throws Exception {
         try (ClusterCrawl crawl = crawl(out)) {
             String id = crawl.frameworkId();
-            awaitRunningRender(id);
+            awaitRenderInFlight(id);
             // Returns when the agents are back: without ZooKeeper they look for the new master only after
             // 75 s without its pings, and until then the crawl waits for their updates and offers.
             cluster.restartMaster();
@@ -220,16 +220,29 @@ class RealMesosClusterTest {
 
     /** The render executor on the first agent seen running one of the framework's render tasks. */
     private static RenderExecutor renderExecutorAtWork(String frameworkId) {
-        Agent agent = cluster.agent(awaitRunningRender(frameworkId).agentId());
+        Agent agent = cluster.agent(awaitRenderInFlight(frameworkId).agentId());
         String sandbox = cluster.sandbox(agent, frameworkId, "rendler-render").orElseThrow();
         List<ProcessHandle> jvm = RealCluster.javaProcessesIn(sandbox, "render-executor.jar");
         assertEquals(1, jvm.size(), "the render executor's JVM in " + sandbox + ": " + jvm);
         return new RenderExecutor(agent, sandbox, jvm.get(0));
     }
 
-    private static Task awaitRunningRender(String frameworkId) {
-        return RealCluster.awaitValue(TASKS_START, "a render task of " + frameworkId + " running", () -> cluster.tasks(frameworkId).stream()
-                .filter(t -> t.executorId().equals("rendler-render") && t.state().equals("TASK_RUNNING"))
-                .findFirst());
+    private static Task awaitRenderInFlight(String frameworkId) {
+        return RealCluster.awaitValue(TASKS_START, "a render task of " + frameworkId + " in flight",
+                () -> renderInFlight(cluster.tasks(frameworkId)));
+    }
+
+    /**
+     * A page's render that has not ended, on an agent whose render executor is up (its warm-up
+     * finished). Executors report TASK_RUNNING only for slow tasks, so most renders go from
+     * STAGING to FINISHED: in flight is either.
+     */
+    private static Optional<Task> renderInFlight(List<Task> tasks) {
+        return tasks.stream()
+                .filter(t -> t.executorId().equals("rendler-render") && !t.warmUp()
+                        && (t.state().equals("TASK_STAGING") || t.state().equals("TASK_RUNNING")))
+                .filter(t -> tasks.stream().anyMatch(w -> w.warmUp() && w.agentId().equals(t.agentId())
+                        && w.executorId().equals("rendler-render") && w.state().equals("TASK_FINISHED")))
+                .findFirst();
     }
 }
