@@ -27,10 +27,13 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Examples:",
-            "  rendler demo                      crawl and render the sample site into rendler-out/",
-            "  rendler demo --serve              only serve the site, to crawl it from elsewhere",
-            "  rendler demo --bind 192.168.56.1 --master 192.168.56.10:5050 --advertise-host 192.168.56.1",
-            "                                    crawl it on the Vagrant cluster from the host",
+            "  rendler demo",
+            "      crawl and render the sample site into rendler-out/",
+            "  rendler demo --serve",
+            "      only serve the site, to crawl it from elsewhere",
+            "  rendler demo --bind 192.168.56.1 --master 192.168.56.10:5050 \\",
+            "        --advertise-host 192.168.56.1",
+            "      crawl it on the Vagrant cluster from the host",
             "",
             ExitCode.HELP_SECTION
         })

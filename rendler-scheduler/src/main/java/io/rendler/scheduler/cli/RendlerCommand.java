@@ -30,11 +30,16 @@ import picocli.CommandLine.Parameters;
         footer = {
             "",
             "Examples:",
-            "  rendler demo                                   crawl the bundled sample site (no network needed)",
-            "  rendler https://example.org/                   crawl and render up to 100 pages",
+            "  rendler demo",
+            "      crawl and render the bundled sample site (no network needed)",
+            "  rendler https://example.org/",
+            "      crawl and render up to 100 pages of example.org",
             "  rendler --max-pages 20 --viewport 800x600 https://example.org/",
+            "      at most 20 pages, with smaller screenshots",
             "  rendler --no-render --max-pages 5000 https://example.org/docs/",
+            "      the link graph of a large site, without screenshots",
             "  rendler --master 192.168.56.10:5050 https://example.org/",
+            "      the same crawl on a Mesos cluster (README: Run on a Mesos cluster)",
             "",
             ExitCode.HELP_SECTION
         })
@@ -68,6 +73,7 @@ public final class RendlerCommand implements Callable<Integer> {
     /** The configured command line; tests run it in-process. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RendlerCommand());
+        HelpLayout.install(cli);
         cli.setParameterExceptionHandler((ex, params) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println("rendler: " + ex.getMessage());
