@@ -87,6 +87,9 @@ public final class ExecutorRunLoop {
     private static final int MAX_REASON_CHARS = 500;
     /** How long a task works before it is reported TASK_RUNNING; {@link Duration#ZERO} reports every task as it starts. */
     static final Duration RUNNING_AFTER = Duration.ofMillis(500);
+    /** The first wait before an UPDATE the agent did not take is sent again; it doubles up to the maximum. */
+    static final Duration FIRST_RESEND = Duration.ofMillis(250);
+    private static final Duration MAX_RESEND = Duration.ofSeconds(10);
 
     private final ExecutorEnvironment env;
     private final TaskHandler handler;
@@ -108,8 +111,8 @@ public final class ExecutorRunLoop {
      * free for the next task: a render slot no longer idles through three HTTP round trips.
      */
     private ExecutorService outbox;
-    /** Fires the TASK_RUNNING of tasks that outlast {@link #runningAfter}. */
-    private ScheduledThreadPoolExecutor runningReports;
+    /** Fires the TASK_RUNNING of tasks that outlast {@link #runningAfter}, and resends updates the agent refused. */
+    private ScheduledThreadPoolExecutor timers;
 
     /** Under Mesos: real time, a fresh HTTP client, the log on stderr. */
     public ExecutorRunLoop(ExecutorEnvironment env, TaskHandler handler) {
@@ -162,8 +165,8 @@ public final class ExecutorRunLoop {
         if (threads < 1) throw new IllegalArgumentException("handler parallelism must be at least 1, not " + threads);
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("task"));
         outbox = Executors.newSingleThreadExecutor(daemonThreads("agent-calls"));
-        runningReports = new ScheduledThreadPoolExecutor(1, daemonThreads("running-reports"));
-        runningReports.setRemoveOnCancelPolicy(true);
+        timers = new ScheduledThreadPoolExecutor(1, daemonThreads("timers"));
+        timers.setRemoveOnCancelPolicy(true);
         log("executor %s of framework %s: %s tasks, %d at a time, agent %s%s", env.executorId().getValue(),
                 env.frameworkId().getValue(), handler.kind().label(), threads, env.agentEndpoint(),
                 env.checkpoint() ? " (checkpointing)" : "");
@@ -180,7 +183,7 @@ public final class ExecutorRunLoop {
                 Future<?> future = task.future;
                 if (future != null) future.cancel(true);
             }
-            runningReports.shutdownNow();
+            timers.shutdownNow();
             long deadline = System.nanoTime() + EXIT_GRACE.toNanos();
             finish(pool, deadline);
             finish(outbox, deadline); // after the pool: the tasks' last updates are queued by then
@@ -397,7 +400,7 @@ public final class ExecutorRunLoop {
         synchronized (task) {
             if (live.get(task.info.getTaskId().getValue()) != task) return;
             try {
-                task.runningReport = runningReports.schedule(() -> reportRunning(task), runningAfter.toNanos(), TimeUnit.NANOSECONDS);
+                task.runningReport = timers.schedule(() -> reportRunning(task), runningAfter.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 // the loop is ending; the task's end says all there is to say
             }
@@ -469,13 +472,20 @@ public final class ExecutorRunLoop {
     /** Sends one call; a failure is logged, since unacknowledged updates are resent anyway. */
     private void send(Call call) {
         try {
-            outbox.execute(() -> post(call));
+            outbox.execute(() -> post(call, FIRST_RESEND));
         } catch (RejectedExecutionException e) {
-            post(call); // the loop is ending; say it now rather than not at all
+            post(call, null); // the loop is ending; say it now rather than not at all
         }
     }
 
-    private void post(Call call) {
+    /**
+     * Posts one call. An UPDATE the agent did not take (a 503 while it recovers, a refused
+     * connection) is posted again after {@code resendAfter}, doubling, for as long as it stays
+     * unacknowledged: otherwise only a new SUBSCRIBE would carry it, and while the event stream
+     * stays up that never comes, and the task never ends for the scheduler. A MESSAGE is best
+     * effort; its TASK_FINISHED carries the same result.
+     */
+    private void post(Call call, Duration resendAfter) {
         HttpRequest request = MesosHttp.post(env.executorApi(), env.encoding(), env.encoding().encode(call), authorization())
                 .timeout(CALL_TIMEOUT)
                 .build();
@@ -484,7 +494,23 @@ public final class ExecutorRunLoop {
         } catch (InterruptedIOException e) {
             log("%s not sent: interrupted", describeCall(call));
         } catch (IOException e) {
-            log("%s not sent: %s", describeCall(call), MesosHttp.describe(e));
+            boolean resend = resendAfter != null && call.getType() == Call.Type.UPDATE;
+            log("%s not sent: %s%s", describeCall(call), MesosHttp.describe(e),
+                    resend ? "; sending it again in " + resendAfter.toMillis() + " ms unless acknowledged first" : "");
+            if (resend) resendLater(call, resendAfter);
+        }
+    }
+
+    private void resendLater(Call update, Duration after) {
+        Duration next = after.multipliedBy(2).compareTo(MAX_RESEND) > 0 ? MAX_RESEND : after.multipliedBy(2);
+        try {
+            timers.schedule(() -> {
+                if (ledger.isUnacknowledged(update.getUpdate().getStatus().getUuid())) {
+                    outbox.execute(() -> post(update, next));
+                }
+            }, after.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the loop is ending; the agent reports the task once the executor is gone
         }
     }
 
@@ -577,6 +603,10 @@ public final class ExecutorRunLoop {
         synchronized void acknowledged(TaskID taskId, ByteString uuid) {
             updates.remove(uuid);
             tasks.remove(taskId.getValue());
+        }
+
+        synchronized boolean isUnacknowledged(ByteString uuid) {
+            return updates.containsKey(uuid);
         }
 
         synchronized List<Call.Update> unacknowledgedUpdates() {

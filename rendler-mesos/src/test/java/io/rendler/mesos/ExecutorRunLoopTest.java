@@ -79,6 +79,8 @@ class ExecutorRunLoopTest {
     private volatile Duration slowFinishedReply = Duration.ZERO;
     /** Most tests report TASK_RUNNING as each task starts, so every task's updates come in a known order. */
     private Duration runningAfter = Duration.ZERO;
+    /** How many TASK_FINISHED updates are answered 503, as an agent still recovering answers. */
+    private final AtomicInteger refusedFinished = new AtomicInteger();
     /** How many SUBSCRIBEs get a web page instead of a stream, as from a proxy in front of the agent. */
     private final AtomicInteger htmlAnswers = new AtomicInteger();
 
@@ -100,6 +102,7 @@ class ExecutorRunLoopTest {
             calls.add(request);
             if (call.getType() == Call.Type.UPDATE && call.getUpdate().getStatus().getState() == TaskState.TASK_FINISHED) {
                 sleepQuietly(slowFinishedReply);
+                if (refusedFinished.getAndDecrement() > 0) return Fixed.text(503, "Service Unavailable", "Agent has not finished recovery");
             }
             return Fixed.accepted();
         }
@@ -170,6 +173,24 @@ class ExecutorRunLoopTest {
         stream.send(shutdownEvent());
         assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of("slow"), single.startedTasks());
+    }
+
+    @Test
+    void anUpdateTheAgentRefusesIsSentAgainUntilItIsTaken() throws Exception {
+        refusedFinished.set(2);
+        EventStream stream = subscribedStream().send(launch("task-1", "http://ok/"));
+        Future<Integer> exit = start(env(Map.of()));
+        assertUpdate(nextCall(), "task-1", TaskState.TASK_RUNNING);
+        assertEquals(Call.Type.MESSAGE, nextCall().getType());
+        Call refused = nextCall();
+        assertUpdate(refused, "task-1", TaskState.TASK_FINISHED);
+        assertEquals(refused, nextCall(), "sent again, same uuid");
+        assertEquals(refused, nextCall(), "and again, taken this time");
+        stream.send(acknowledged(refused.getUpdate().getStatus()));
+        stream.send(shutdownEvent());
+        assertEquals(0, exit.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(calls.isEmpty(), "not sent after it was taken: " + calls.size());
+        assertTrue(log().contains("answered 503: Agent has not finished recovery; sending it again in 250 ms"), log());
     }
 
     @Test

@@ -67,7 +67,7 @@ final class CrawlLauncher {
         }
         Path outDir = options.output.toAbsolutePath().normalize();
         ProgressReporter.Mode mode = options.quiet ? ProgressReporter.Mode.QUIET : ProgressReporter.detectMode();
-        ProgressReporter progress = new ProgressReporter(err, mode);
+        ProgressReporter progress = new ProgressReporter(err, mode, settings.maxPages(), settings.render());
         ClusterBackend backend;
         try {
             prepareOutputDir(outDir, !options.noRender);

@@ -6,6 +6,7 @@ import io.rendler.scheduler.core.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Shows the run as it goes, on stderr. On a terminal it keeps one live counter line up to date
@@ -21,15 +22,25 @@ public final class ProgressReporter implements AutoCloseable {
 
     private final PrintStream out;
     private final Mode mode;
+    private final int pageLimit;
+    private final boolean rendering;
+    /** When the first page was finished, for the rate behind the time-left estimate; 0 until then. */
+    private long firstFinishedNanos;
     private long startNanos = System.nanoTime();
     private volatile boolean running = true;
     private Thread thread;
     private CrawlCoordinator coordinator;
     private int lastLineLength;
 
-    public ProgressReporter(PrintStream out, Mode mode) {
+    /**
+     * @param pageLimit the crawl's --max-pages, for the estimate of the time left
+     * @param rendering whether pages are rendered, which is then what finishes a page
+     */
+    public ProgressReporter(PrintStream out, Mode mode, int pageLimit, boolean rendering) {
         this.out = out;
         this.mode = mode;
+        this.pageLimit = pageLimit;
+        this.rendering = rendering;
     }
 
     /** Live on a terminal, plain otherwise. {@code System.console()} is null when stdio is redirected. */
@@ -95,10 +106,38 @@ public final class ProgressReporter implements AutoCloseable {
 
     private String totals(Progress p) {
         double elapsed = Math.max(seconds(), 0.001);
+        int finished = finishedPages(p, rendering);
+        if (finished > 0 && firstFinishedNanos == 0) firstFinishedNanos = System.nanoTime();
+        double sinceFirst = firstFinishedNanos == 0 ? 0 : (System.nanoTime() - firstFinishedNanos) / 1e9;
         return String.format(Locale.ROOT,
-                "%d pages: %d crawled, %d rendered, %d failed | running %d crawl + %d render | queued %d + %d | %.1f pages/s | %.0fs",
+                "%d pages: %d crawled, %d rendered, %d failed | running %d crawl + %d render | queued %d + %d | %.1f pages/s | %.0fs%s",
                 p.admitted(), p.crawled(), p.rendered(), p.failed(), p.runningCrawls(), p.runningRenders(),
-                p.pendingCrawls(), p.pendingRenders(), p.crawled() / elapsed, elapsed);
+                p.pendingCrawls(), p.pendingRenders(), p.crawled() / elapsed, elapsed,
+                timeLeft(p, pageLimit, rendering, sinceFirst).map(left -> " | " + left).orElse(""));
+    }
+
+    /** Pages with nothing left to do: rendered or failed when rendering, else crawled. */
+    static int finishedPages(Progress p, boolean rendering) {
+        return rendering ? p.rendered() + p.failed() : p.crawled();
+    }
+
+    /**
+     * An estimate of the time left, from the rate at which pages have finished since the first
+     * one did (start-up excluded): "~40s left" once the total is known (the page limit reached, or
+     * nothing left to discover), "up to ~40s left" while the crawl may still end below the limit.
+     * Empty until five pages have finished, or when the rate says nothing.
+     */
+    static Optional<String> timeLeft(Progress p, int pageLimit, boolean rendering, double secondsSinceFirstFinished) {
+        int finished = finishedPages(p, rendering);
+        if (finished < 5 || secondsSinceFirstFinished < 1) return Optional.empty();
+        boolean discovering = p.pendingCrawls() + p.runningCrawls() > 0 && p.admitted() < pageLimit;
+        int total = discovering ? pageLimit : p.admitted();
+        int left = total - finished;
+        if (left <= 0) return Optional.empty();
+        double seconds = left * secondsSinceFirstFinished / (finished - 1);
+        String time = seconds < 90 ? String.format(Locale.ROOT, "%.0fs", Math.ceil(seconds))
+                : String.format(Locale.ROOT, "%.0fm", Math.ceil(seconds / 60));
+        return Optional.of((discovering ? "up to ~" : "~") + time + " left");
     }
 
     private double seconds() {
