@@ -10,6 +10,7 @@ import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.ScreenshotType;
 import com.microsoft.playwright.options.ViewportSize;
 import com.microsoft.playwright.options.WaitUntilState;
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -83,6 +85,8 @@ final class RenderSlot implements AutoCloseable {
     private final Path executable;
     private final List<String> chromiumArgs;
     private final int rendersPerPage;
+    private final NavigationFence fence = new NavigationFence();
+    private Boundary boundary = Boundary.unrestricted();
 
     private Playwright playwright;
     private Browser browser;
@@ -129,33 +133,41 @@ final class RenderSlot implements AutoCloseable {
         if (browser == null || !browser.isConnected()) startBrowser();
     }
 
+    /** A page's viewport PNG, and the URL the page showed when it was taken. */
+    record Capture(byte[] png, String finalUrl) {}
+
     /**
      * Loads {@code url} at the viewport in {@code limits}, waits for the load event and returns a PNG
-     * of the viewport. Navigation and screenshot together get {@code limits.timeoutMillis()}.
+     * of the viewport. Navigation and screenshot together get {@code limits.timeoutMillis()}. The page
+     * is held to {@code boundary} ({@link NavigationFence}): when it tries to navigate out of it, the
+     * render fails with a reason naming the target.
      */
-    byte[] capture(String url, PageLimits limits) throws RenderFailedException {
+    Capture capture(String url, PageLimits limits, Boundary boundary) throws RenderFailedException {
         try {
-            return captureOnce(url, limits);
+            return captureOnce(url, limits, boundary);
         } catch (BeginFramesUnsupported e) {
             LOG.log(Level.WARNING, "render slot {0}: {1} does not draw frames on request ({2}); restarting it without",
                     id, executable, e.getMessage());
             tryBeginFrames = false;
             close();
-            return captureOnce(url, limits);
+            return captureOnce(url, limits, boundary);
         }
     }
 
-    private byte[] captureOnce(String url, PageLimits limits) throws RenderFailedException {
+    private Capture captureOnce(String url, PageLimits limits, Boundary boundary) throws RenderFailedException {
         Page current = readyPage(limits);
+        this.boundary = boundary;
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            byte[] png = loadMovingOffStalledTabs(current, url, limits, deadline);
+            Capture capture = loadMovingOffStalledTabs(current, url, limits, deadline);
             closePopups();
-            return png;
+            Optional<String> escape = fence.escape();
+            if (escape.isPresent()) throw new RenderFailedException(escape.get());
+            return capture;
         } catch (TimeoutError e) {
             discardContext();
-            throw timedOut(timeoutMillis);
+            throw fence.escape().map(RenderFailedException::new).orElseGet(() -> timedOut(timeoutMillis));
         } catch (SlotWatchdog.Fired e) {
             close();
             throw switch (e.reason()) {
@@ -165,7 +177,8 @@ final class RenderSlot implements AutoCloseable {
             };
         } catch (PlaywrightException e) {
             if (captureMode == CaptureMode.BEGIN_FRAMES && BeginFrameCapture.isUnsupported(e)) throw new BeginFramesUnsupported(e);
-            throw new RenderFailedException(repairAfter(e));
+            String reason = repairAfter(e);
+            throw new RenderFailedException(fence.escape().orElse(reason));
         }
     }
 
@@ -184,11 +197,12 @@ final class RenderSlot implements AutoCloseable {
      * times; after that the page waits out its deadline, as a page whose script never lets a frame
      * be drawn must.
      */
-    private byte[] loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
+    private Capture loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
         Page tab = first;
         for (int newTabs = 0; ; newTabs++) {
             try {
-                return guardedLoad(tab, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+                byte[] png = guardedLoad(tab, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+                return new Capture(png, tab.url());
             } catch (BeginFrameCapture.FramesStalled e) {
                 LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
                 tab = preparePage(limits, true);
@@ -197,6 +211,7 @@ final class RenderSlot implements AutoCloseable {
     }
 
     private byte[] guardedLoad(Page current, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+        fence.arm(current, url, boundary);
         Supplier<byte[]> load = () -> load(current, url, deadlineNanos, giveUpWhenStalled);
         return watchdog == null ? load.get() : watchdog.guard(deadlineNanos + WATCHDOG_GRACE_NANOS, () -> pageCrashed, load);
     }
@@ -292,6 +307,10 @@ final class RenderSlot implements AutoCloseable {
                 .setUserAgent(limits.userAgent())
                 .setAcceptDownloads(false));
         contextUserAgent = limits.userAgent();
+        // Every request of every page in the context passes the fence first. It costs a round trip
+        // to this JVM per request and turns the browser's HTTP cache off (Playwright does that while
+        // requests are intercepted); bench/README.md has what that costs.
+        context.route("**/*", fence::handle);
     }
 
     private void newPage() {
