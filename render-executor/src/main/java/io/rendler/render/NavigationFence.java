@@ -1,5 +1,9 @@
 package io.rendler.render;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Frame;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
@@ -62,6 +66,66 @@ final class NavigationFence {
     /** The first way the page tried to leave its boundary since {@link #arm}, if it did. */
     Optional<String> escape() {
         return Optional.ofNullable(escape);
+    }
+
+    /**
+     * Playwright never shows a route handler the hops of a redirect: it lets the browser follow them.
+     * So each page also gets a DevTools session of its own that pauses every document (page or frame)
+     * at its response; a redirect is followed only when its target is allowed. One round trip per
+     * document, none per subresource.
+     */
+    static CDPSession watchRedirects(Page page, NavigationFence fence) {
+        CDPSession session = page.context().newCDPSession(page);
+        String mainFrameId = session.send("Page.getFrameTree").getAsJsonObject("frameTree").getAsJsonObject("frame").get("id").getAsString();
+        session.on("Fetch.requestPaused", event -> fence.onDocumentResponse(session, page, mainFrameId, event));
+        JsonObject pattern = new JsonObject();
+        pattern.addProperty("urlPattern", "*");
+        pattern.addProperty("resourceType", "Document");
+        pattern.addProperty("requestStage", "Response");
+        JsonArray patterns = new JsonArray();
+        patterns.add(pattern);
+        JsonObject params = new JsonObject();
+        params.add("patterns", patterns);
+        session.send("Fetch.enable", params);
+        return session;
+    }
+
+    private void onDocumentResponse(CDPSession session, Page owner, String mainFrameId, JsonObject event) {
+        JsonObject params = new JsonObject();
+        params.add("requestId", event.get("requestId"));
+        try {
+            Optional<String> refusal = redirectRefusal(owner, mainFrameId, event);
+            if (refusal.isEmpty()) {
+                session.send("Fetch.continueRequest", params);
+            } else {
+                params.addProperty("errorReason", "BlockedByClient");
+                session.send("Fetch.failRequest", params);
+            }
+        } catch (PlaywrightException e) {
+            // The page or the request went away meanwhile: nothing to stop.
+        }
+    }
+
+    private Optional<String> redirectRefusal(Page owner, String mainFrameId, JsonObject event) {
+        int status = event.has("responseStatusCode") ? event.get("responseStatusCode").getAsInt() : 0;
+        if (status < 300 || status > 399 || !event.has("responseHeaders")) return Optional.empty();
+        String location = null;
+        for (JsonElement header : event.getAsJsonArray("responseHeaders")) {
+            JsonObject nameValue = header.getAsJsonObject();
+            if (nameValue.get("name").getAsString().equalsIgnoreCase("Location")) location = nameValue.get("value").getAsString();
+        }
+        if (location == null) return Optional.empty();
+        String from = event.getAsJsonObject("request").get("url").getAsString();
+        Optional<String> target = UrlNormalizer.resolve(from, location);
+        if (owner != page) return Optional.of("from another tab");
+        boolean topLevel = event.has("frameId") && event.get("frameId").getAsString().equals(mainFrameId);
+        if (target.isEmpty()) return Optional.empty(); // not http(s); the browser will not fetch it from the network
+        if (!inScope(target.get())) {
+            return topLevel ? escaped("redirected out of scope to " + target.get()) : Optional.of("frame redirected out of scope");
+        }
+        Optional<String> refused = guardRefusal(target.get());
+        if (refused.isPresent() && topLevel) return escaped(refused.get() + " (redirected to " + target.get() + ")");
+        return refused;
     }
 
     void handle(Route route) {

@@ -321,6 +321,7 @@ final class RenderSlot implements AutoCloseable {
         fresh.onCrash(crashed -> {
             if (crashed == page) pageCrashed = true;
         });
+        NavigationFence.watchRedirects(fresh, fence); // lives as long as the page
         page = fresh;
     }
 
