@@ -33,12 +33,15 @@ import java.util.zip.GZIPOutputStream;
  *   <li>{@code /gzip}: HTML sent with {@code Content-Encoding: gzip}, linking to {@code /gzip/a} and
  *       {@code /gzip/b}, although nobody asked for gzip.</li>
  *   <li>{@code /long-link}: one link to this site {@value #LONG_LINK_CHARS} characters long.</li>
+ *   <li>{@code /gzip-bomb} (not linked): a gzip body of about 50 KB that decodes to
+ *       {@value #BOMB_BYTES} bytes, with a link at the start.</li>
  * </ul>
  * The index also links straight to the internal server. Anything else is a small page.
  */
 public final class EscapeSite implements AutoCloseable {
 
     public static final int LONG_LINK_CHARS = 100_000;
+    public static final int BOMB_BYTES = 50 * 1024 * 1024;
 
     public static final List<String> ESCAPES = List.of(
             "/js-redirect", "/meta-refresh", "/after-load", "/cloaked", "/redirect-off-host", "/popup", "/iframe", "/subresources");
@@ -144,6 +147,7 @@ public final class EscapeSite implements AutoCloseable {
                 case "/moves-in-scope" -> page(exchange, 200, "<h1>Moving</h1><script>location.href = '/landed';</script>");
                 case "/gzip" -> gzip(exchange, "<!doctype html><html><body><h1>Compressed</h1>"
                         + "<a href=\"/gzip/a\">a</a> <a href=\"/gzip/b\">b</a></body></html>");
+                case "/gzip-bomb" -> gzipBomb(exchange);
                 case "/long-link" -> page(exchange, 200, "<a href=\"" + longLink() + "\">a very long link</a>");
                 default -> page(exchange, 200, "<h1>" + path.substring(0, Math.min(path.length(), 40)) + "</h1>");
             }
@@ -166,6 +170,18 @@ public final class EscapeSite implements AutoCloseable {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(compressed)) {
             out.write(html.getBytes(StandardCharsets.UTF_8));
+        }
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        respond(exchange, 200, "text/html; charset=utf-8", compressed.toByteArray());
+    }
+
+    private static void gzipBomb(HttpExchange exchange) throws IOException {
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        byte[] spaces = new byte[1024 * 1024];
+        java.util.Arrays.fill(spaces, (byte) ' ');
+        try (GZIPOutputStream out = new GZIPOutputStream(compressed)) {
+            out.write("<!doctype html><html><body><a href=\"/after-the-bomb\">x</a>".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < BOMB_BYTES / spaces.length; i++) out.write(spaces);
         }
         exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         respond(exchange, 200, "text/html; charset=utf-8", compressed.toByteArray());
