@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Playwright for Java calls route handlers on the thread that is inside a Playwright call, which
  * is always the slot's own thread, so this class needs no locking. A request that arrives while the
- * slot is idle waits, unsent, until the slot's next call.
+ * slot is idle waits, unsent, until the slot's next call. So a task's own navigation is what opens
+ * its watch: a navigation the previous page started after its screenshot (a timer) comes in
+ * before it and is stopped without being held against the new task.
  */
 final class NavigationFence {
 
@@ -53,6 +55,8 @@ final class NavigationFence {
     private String taskUrl;
     private Boundary boundary = Boundary.unrestricted();
     private String escape;
+    /** The task's own navigation has been seen; until then a page navigation out of bounds is the previous page's. */
+    private boolean taskNavigationSeen;
 
     /** From now on, {@code current} loading {@code url} is the one page allowed, within {@code taskBoundary}. */
     void arm(Page current, String url, Boundary taskBoundary) {
@@ -61,6 +65,7 @@ final class NavigationFence {
         taskUrl = url;
         boundary = taskBoundary;
         escape = null;
+        taskNavigationSeen = false;
     }
 
     /** The first way the page tried to leave its boundary since {@link #arm}, if it did. */
@@ -152,12 +157,18 @@ final class NavigationFence {
         }
         if (page == null || frame.page() != page) return Optional.of("from another tab");
         boolean topLevel = request.isNavigationRequest() && frame.parentFrame() == null;
+        if (topLevel && url.equals(taskUrl)) taskNavigationSeen = true;
         if (request.isNavigationRequest() && !url.equals(taskUrl) && !inScope(url)) {
-            return topLevel ? escaped("navigated out of scope to " + url) : Optional.of("frame out of scope");
+            if (!topLevel) return Optional.of("frame out of scope");
+            return taskNavigationSeen ? escaped("navigated out of scope to " + url) : Optional.of("the previous page navigating away");
         }
         Optional<String> refused = guardRefusal(url);
-        if (refused.isPresent() && topLevel) return escaped(refused.get() + " (navigating to " + url + ")");
-        return refused;
+        if (!topLevel) return refused;
+        if (refused.isPresent()) {
+            return taskNavigationSeen ? escaped(refused.get() + " (navigating to " + url + ")") : refused;
+        }
+        taskNavigationSeen = true; // the task's own navigation, or one inside the scope that it supersedes
+        return Optional.empty();
     }
 
     private Optional<String> escaped(String reason) {
