@@ -1,14 +1,10 @@
 package io.rendler.render;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.CDPSession;
-import com.microsoft.playwright.Frame;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
-import com.microsoft.playwright.Request;
-import com.microsoft.playwright.Route;
 import io.rendler.common.Boundary;
 import io.rendler.common.UrlNormalizer;
 import java.util.LinkedHashMap;
@@ -17,20 +13,22 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds one slot's page to its task's {@link Boundary}, as the route handler of the slot's browser
- * context: every request the browser makes comes here before it leaves.
+ * Holds one slot's page to its task's {@link Boundary}: every request the page makes comes here
+ * before it leaves ({@link #watch}).
  *
  * <ul>
  *   <li>A navigation of the page itself (script, meta refresh, a redirect only the browser was sent,
  *       a timer after the load event) to a URL outside the crawl's scope is stopped, and the render
  *       fails with a reason that names the target ({@link #escape}).
  *   <li>An iframe's navigation outside the scope is stopped; the page renders without it.
- *   <li>Any request from another page (a popup) is stopped; the slot closes such pages.
  *   <li>Any request, subresources included, to an address the request-forgery guard refuses is
  *       stopped; for the page itself that fails the render too.
  * </ul>
  *
- * <p>Playwright for Java calls route handlers on the thread that is inside a Playwright call, which
+ * <p>Popups are not opened at all, and service workers not started ({@link RenderSlot}), so the
+ * page's own requests are all there is to watch.
+ *
+ * <p>Playwright for Java delivers DevTools events on the thread that is inside a Playwright call, which
  * is always the slot's own thread, so this class needs no locking. A request that arrives while the
  * slot is idle waits, unsent, until the slot's next call. So a task's own navigation is what opens
  * its watch: a navigation the previous page started after its screenshot (a timer) comes in
@@ -74,32 +72,32 @@ final class NavigationFence {
     }
 
     /**
-     * Playwright never shows a route handler the hops of a redirect: it lets the browser follow them.
-     * So each page also gets a DevTools session of its own that pauses every document (page or frame)
-     * at its response; a redirect is followed only when its target is allowed. One round trip per
-     * document, none per subresource.
+     * Starts watching {@code page}: a DevTools session of its own, kept for the page's life, pauses
+     * every request the page makes (frames and redirect hops included) until this fence lets it go.
+     * One round trip to this JVM per request that reaches the network; the browser's cache stays on.
      */
-    static CDPSession watchRedirects(Page page, NavigationFence fence) {
+    static void watch(Page page, NavigationFence fence) {
         CDPSession session = page.context().newCDPSession(page);
         String mainFrameId = session.send("Page.getFrameTree").getAsJsonObject("frameTree").getAsJsonObject("frame").get("id").getAsString();
-        session.on("Fetch.requestPaused", event -> fence.onDocumentResponse(session, page, mainFrameId, event));
+        session.on("Fetch.requestPaused", event -> fence.onPaused(session, page, mainFrameId, event));
         JsonObject pattern = new JsonObject();
         pattern.addProperty("urlPattern", "*");
-        pattern.addProperty("resourceType", "Document");
-        pattern.addProperty("requestStage", "Response");
         JsonArray patterns = new JsonArray();
         patterns.add(pattern);
         JsonObject params = new JsonObject();
         params.add("patterns", patterns);
         session.send("Fetch.enable", params);
-        return session;
     }
 
-    private void onDocumentResponse(CDPSession session, Page owner, String mainFrameId, JsonObject event) {
+    private void onPaused(CDPSession session, Page owner, String mainFrameId, JsonObject event) {
         JsonObject params = new JsonObject();
         params.add("requestId", event.get("requestId"));
         try {
-            Optional<String> refusal = redirectRefusal(owner, mainFrameId, event);
+            String url = event.getAsJsonObject("request").get("url").getAsString();
+            boolean navigation = event.has("resourceType") && event.get("resourceType").getAsString().equals("Document");
+            boolean topLevel = navigation && event.has("frameId") && event.get("frameId").getAsString().equals(mainFrameId);
+            boolean redirect = event.has("redirectedRequestId");
+            Optional<String> refusal = owner == page ? refusal(url, navigation, topLevel, redirect) : Optional.of("another page");
             if (refusal.isEmpty()) {
                 session.send("Fetch.continueRequest", params);
             } else {
@@ -111,61 +109,18 @@ final class NavigationFence {
         }
     }
 
-    private Optional<String> redirectRefusal(Page owner, String mainFrameId, JsonObject event) {
-        int status = event.has("responseStatusCode") ? event.get("responseStatusCode").getAsInt() : 0;
-        if (status < 300 || status > 399 || !event.has("responseHeaders")) return Optional.empty();
-        String location = null;
-        for (JsonElement header : event.getAsJsonArray("responseHeaders")) {
-            JsonObject nameValue = header.getAsJsonObject();
-            if (nameValue.get("name").getAsString().equalsIgnoreCase("Location")) location = nameValue.get("value").getAsString();
-        }
-        if (location == null) return Optional.empty();
-        String from = event.getAsJsonObject("request").get("url").getAsString();
-        Optional<String> target = UrlNormalizer.resolve(from, location);
-        if (owner != page) return Optional.of("from another tab");
-        boolean topLevel = event.has("frameId") && event.get("frameId").getAsString().equals(mainFrameId);
-        if (target.isEmpty()) return Optional.empty(); // not http(s); the browser will not fetch it from the network
-        if (!inScope(target.get())) {
-            return topLevel ? escaped("redirected out of scope to " + target.get()) : Optional.of("frame redirected out of scope");
-        }
-        Optional<String> refused = guardRefusal(target.get());
-        if (refused.isPresent() && topLevel) return escaped(refused.get() + " (redirected to " + target.get() + ")");
-        return refused;
-    }
-
-    void handle(Route route) {
-        try {
-            Optional<String> refusal = refusal(route.request());
-            if (refusal.isEmpty()) {
-                route.resume();
-            } else {
-                route.abort("blockedbyclient");
-            }
-        } catch (PlaywrightException e) {
-            // The page or the request went away meanwhile (a new navigation, a closed tab): nothing to stop.
-        }
-    }
-
-    private Optional<String> refusal(Request request) {
-        String url = request.url();
+    private Optional<String> refusal(String url, boolean navigation, boolean topLevel, boolean redirect) {
         if (!url.startsWith("http:") && !url.startsWith("https:")) return Optional.empty(); // data:, blob: stay in the browser
-        Frame frame;
-        try {
-            frame = request.frame();
-        } catch (PlaywrightException e) {
-            return Optional.of("not from a page"); // a service worker's own request
-        }
-        if (page == null || frame.page() != page) return Optional.of("from another tab");
-        boolean topLevel = request.isNavigationRequest() && frame.parentFrame() == null;
         if (topLevel && url.equals(taskUrl)) taskNavigationSeen = true;
-        if (request.isNavigationRequest() && !url.equals(taskUrl) && !inScope(url)) {
+        if (navigation && !url.equals(taskUrl) && !inScope(url)) {
             if (!topLevel) return Optional.of("frame out of scope");
-            return taskNavigationSeen ? escaped("navigated out of scope to " + url) : Optional.of("the previous page navigating away");
+            String how = redirect ? "redirected" : "navigated";
+            return taskNavigationSeen ? escaped(how + " out of scope to " + url) : Optional.of("the previous page navigating away");
         }
         Optional<String> refused = guardRefusal(url);
         if (!topLevel) return refused;
         if (refused.isPresent()) {
-            return taskNavigationSeen ? escaped(refused.get() + " (navigating to " + url + ")") : refused;
+            return taskNavigationSeen ? escaped(refused.get() + " (" + (redirect ? "redirected" : "navigating") + " to " + url + ")") : refused;
         }
         taskNavigationSeen = true; // the task's own navigation, or one inside the scope that it supersedes
         return Optional.empty();

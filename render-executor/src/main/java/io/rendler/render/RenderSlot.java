@@ -8,6 +8,7 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.ScreenshotType;
+import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import com.microsoft.playwright.options.ViewportSize;
 import com.microsoft.playwright.options.WaitUntilState;
 import io.rendler.common.Boundary;
@@ -48,7 +49,15 @@ final class RenderSlot implements AutoCloseable {
      * --disable-background-networking, --disable-component-update, --disable-sync,
      * --disable-dev-shm-usage, --hide-scrollbars, --mute-audio, --force-color-profile=srgb, ...).
      */
-    static final List<String> CHROMIUM_ARGS = List.of("--disable-gpu", "--disable-quic");
+    static final List<String> CHROMIUM_ARGS = List.of("--disable-gpu", "--disable-quic",
+            // The NavigationFence watches a page's own requests, so everything stays in the page: no
+            // window.open or target=_blank (the headless shell's switch; other Chromium's popup
+            // blocker, which Playwright's --disable-popup-blocking would turn off), and frames of
+            // other sites in the page's own renderer rather than in processes of their own.
+            "--block-new-web-contents", "--disable-site-isolation-trials");
+
+    /** Playwright's defaults that {@link #CHROMIUM_ARGS} must not be undone by. */
+    private static final List<String> DROPPED_DEFAULT_ARGS = List.of("--disable-popup-blocking");
 
     private static final long LAUNCH_TIMEOUT_MILLIS = 60_000;
 
@@ -296,6 +305,7 @@ final class RenderSlot implements AutoCloseable {
                 .setExecutablePath(executable)
                 .setHeadless(true)
                 .setArgs(args)
+                .setIgnoreDefaultArgs(DROPPED_DEFAULT_ARGS)
                 .setTimeout(LAUNCH_TIMEOUT_MILLIS));
     }
 
@@ -305,12 +315,10 @@ final class RenderSlot implements AutoCloseable {
                 .setViewportSize(limits.viewportWidth(), limits.viewportHeight())
                 .setDeviceScaleFactor(1)
                 .setUserAgent(limits.userAgent())
-                .setAcceptDownloads(false));
+                .setAcceptDownloads(false)
+                // A service worker's requests would not pass the page's NavigationFence.
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK));
         contextUserAgent = limits.userAgent();
-        // Every request of every page in the context passes the fence first. It costs a round trip
-        // to this JVM per request and turns the browser's HTTP cache off (Playwright does that while
-        // requests are intercepted); bench/README.md has what that costs.
-        context.route("**/*", fence::handle);
     }
 
     private void newPage() {
@@ -321,7 +329,7 @@ final class RenderSlot implements AutoCloseable {
         fresh.onCrash(crashed -> {
             if (crashed == page) pageCrashed = true;
         });
-        NavigationFence.watchRedirects(fresh, fence); // lives as long as the page
+        NavigationFence.watch(fresh, fence); // lives as long as the page
         page = fresh;
     }
 
