@@ -71,7 +71,7 @@ public final class CrawlHandler implements TaskHandler {
                     FetchFailures.oneLine("not an http(s) URL: " + request.url()), millisSince(start));
         }
 
-        Fetch fetch = fetcher.fetch(url.get(), request.limits());
+        Fetch fetch = fetcher.fetch(url.get(), request.limits(), request.boundary());
         String error = fetch.error();
         // Error statuses, and the rare 3xx that is not a redirect to follow (304, 300 without Location).
         if (error == null && (fetch.status() < 200 || fetch.status() >= 300)) error = "HTTP " + fetch.status();

@@ -1,5 +1,6 @@
 package io.rendler.crawl;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import io.rendler.common.UrlNormalizer;
 import java.io.IOException;
@@ -17,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches one page with the JDK HTTP client: redirects followed here, up to the page's limit, and
- * the whole chain held to one wall-clock deadline.
+ * Fetches one page with the JDK HTTP client: redirects followed here, hop by hop, up to the page's
+ * limit, and the whole chain held to one wall-clock deadline. A redirect out of the crawl's scope is
+ * not followed, and no request goes to an address the request-forgery guard refuses, the first one
+ * included: both are checked before the request, not after.
  *
  * <p>Why the JDK client rather than jsoup's {@code Connection}: a socket read timeout restarts
  * with every byte, so a server that trickles a byte a second never times out, and a thread
@@ -43,12 +46,14 @@ final class PageFetcher {
      *
      * @throws InterruptedException when the calling thread is interrupted; the exchange is cancelled first
      */
-    Fetch fetch(String url, PageLimits limits) throws InterruptedException {
+    Fetch fetch(String url, PageLimits limits, Boundary boundary) throws InterruptedException {
         Deadline deadline = Deadline.after(Duration.ofMillis(limits.timeoutMillis()));
         Set<String> visited = new HashSet<>();
         String current = url;
         for (int redirects = 0; ; redirects++) {
             visited.add(current);
+            Optional<String> refused = boundary.guard().refusal(current);
+            if (refused.isPresent()) return Fetch.failed(current, 0, null, refused.get());
             PageBodyHandler bodyHandler = new PageBodyHandler(limits.maxBodyBytes());
             HttpResponse<Body> response;
             try {
@@ -64,7 +69,15 @@ final class PageFetcher {
 
             int status = response.statusCode();
             ContentType type = ContentType.parse(response.headers().firstValue("Content-Type").orElse(null));
-            if (!isRedirect(status)) return new Fetch(current, status, type, response.body(), null);
+            if (!isRedirect(status)) {
+                try {
+                    Body body = ContentDecoding.decode(response.headers().firstValue("Content-Encoding").orElse(null),
+                            response.body(), limits.maxBodyBytes());
+                    return new Fetch(current, status, type, body, null);
+                } catch (IOException e) {
+                    return Fetch.failed(current, status, type, e.getMessage());
+                }
+            }
 
             Optional<String> location = response.headers().firstValue("Location");
             if (location.isEmpty()) return Fetch.failed(current, status, type, "HTTP " + status + " without a Location header");
@@ -74,6 +87,9 @@ final class PageFetcher {
             }
             if (visited.contains(next.get())) {
                 return Fetch.failed(current, status, type, "redirect loop (back to " + next.get() + ")");
+            }
+            if (!boundary.scope().allows(next.get())) {
+                return Fetch.failed(current, status, type, "redirected out of scope to " + next.get() + " (not followed)");
             }
             if (redirects == limits.maxRedirects()) {
                 return Fetch.failed(current, status, type, "too many redirects (more than " + limits.maxRedirects() + ")");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.CrawlResult;
 import io.rendler.common.PageLimits;
 import io.rendler.common.ResultMessage;
@@ -69,7 +70,7 @@ class CrawlHandlerTest {
 
     @Test
     void handleWrapsTheResultForTheRunLoop() throws Exception {
-        ResultMessage message = handler.handle(TaskRequest.crawl("crawl-7-a1", site.url("/trap/7"), LIMITS));
+        ResultMessage message = handler.handle(TaskRequest.crawl("crawl-7-a1", site.url("/trap/7"), LIMITS, Boundary.unrestricted()));
 
         assertEquals(TaskKind.CRAWL, message.kind());
         assertEquals("crawl-7-a1", message.taskId());
@@ -308,7 +309,7 @@ class CrawlHandlerTest {
     void aClosedPortIsConnectionRefused() throws Exception {
         String url = "http://127.0.0.1:" + closedPort() + "/";
 
-        CrawlResult result = handler.crawl(TaskRequest.crawl("t", url, LIMITS));
+        CrawlResult result = handler.crawl(TaskRequest.crawl("t", url, LIMITS, Boundary.unrestricted()));
 
         assertEquals("connection refused", result.error());
         assertEquals(0, result.httpStatus());
@@ -319,12 +320,12 @@ class CrawlHandlerTest {
     @Test
     void aHostThatDoesNotExistIsUnknown() throws Exception {
         // .invalid is reserved (RFC 2606) and never resolves.
-        assertEquals("unknown host", handler.crawl(TaskRequest.crawl("t", "http://no-such-host.invalid/", LIMITS)).error());
+        assertEquals("unknown host", handler.crawl(TaskRequest.crawl("t", "http://no-such-host.invalid/", LIMITS, Boundary.unrestricted())).error());
     }
 
     @Test
     void aUrlThatIsNotHttpIsAFailureWithoutANetworkCall() throws Exception {
-        CrawlResult result = handler.crawl(TaskRequest.crawl("t", "ftp://ftp.example.org/", LIMITS));
+        CrawlResult result = handler.crawl(TaskRequest.crawl("t", "ftp://ftp.example.org/", LIMITS, Boundary.unrestricted()));
 
         assertEquals("not an http(s) URL: ftp://ftp.example.org/", result.error());
         assertEquals("ftp://ftp.example.org/", result.finalUrl());
@@ -354,7 +355,7 @@ class CrawlHandlerTest {
 
     @Test
     void onlyCrawlTasksAreAccepted() {
-        TaskRequest render = TaskRequest.render("r", site.url("/"), LIMITS, "shot.png", null);
+        TaskRequest render = TaskRequest.render("r", site.url("/"), LIMITS, "shot.png", null, Boundary.unrestricted());
 
         assertEquals(TaskKind.CRAWL, handler.kind());
         assertEquals(CrawlHandler.DEFAULT_PARALLELISM, handler.parallelism());
@@ -368,7 +369,7 @@ class CrawlHandlerTest {
     }
 
     private static CrawlResult crawl(String path, PageLimits limits) throws InterruptedException {
-        return handler.crawl(TaskRequest.crawl("test", site.url(path), limits));
+        return handler.crawl(TaskRequest.crawl("test", site.url(path), limits, Boundary.unrestricted()));
     }
 
     private static PageLimits withTimeout(long timeoutMillis) {

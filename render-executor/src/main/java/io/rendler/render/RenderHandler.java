@@ -112,17 +112,18 @@ public final class RenderHandler implements TaskHandler {
         String problem = checkRequest(request);
         if (problem != null) return RenderResult.failure(taskId, request.url(), problem, 0);
 
-        byte[] png;
+        RenderSlot.Capture capture;
         RenderSlot slot = borrowSlot();
         long started = System.nanoTime(); // waiting for a slot is queueing, not rendering
         try {
-            png = slot.capture(request.url(), request.limits());
+            capture = slot.capture(request.url(), request.limits(), request.boundary());
         } catch (RenderFailedException e) {
             return RenderResult.failure(taskId, request.url(), e.getMessage(), millisSince(started));
         } finally {
             returnSlot(slot);
         }
         long elapsed = millisSince(started);
+        byte[] png = capture.png();
         PngInfo size = PngInfo.read(png);
         // Under Mesos the PNG goes to the scheduler's file server only: a copy in the sandbox would
         // double the disk writes and fill the agent's disk over a long crawl.
@@ -140,7 +141,8 @@ public final class RenderHandler implements TaskHandler {
                 return RenderResult.failure(taskId, request.url(), "cannot write " + target + ": " + e, elapsed);
             }
         }
-        return new RenderResult(taskId, request.url(), request.screenshotName(), size.width(), size.height(), png.length, null, elapsed);
+        return new RenderResult(taskId, request.url(), request.screenshotName(), size.width(), size.height(), png.length, null, elapsed,
+                capture.finalUrl());
     }
 
     /** A reason to refuse the task before it reaches a browser, or null when it is fine. */

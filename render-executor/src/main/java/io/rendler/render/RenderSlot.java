@@ -8,8 +8,10 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.ScreenshotType;
+import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import com.microsoft.playwright.options.ViewportSize;
 import com.microsoft.playwright.options.WaitUntilState;
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -46,7 +49,15 @@ final class RenderSlot implements AutoCloseable {
      * --disable-background-networking, --disable-component-update, --disable-sync,
      * --disable-dev-shm-usage, --hide-scrollbars, --mute-audio, --force-color-profile=srgb, ...).
      */
-    static final List<String> CHROMIUM_ARGS = List.of("--disable-gpu", "--disable-quic");
+    static final List<String> CHROMIUM_ARGS = List.of("--disable-gpu", "--disable-quic",
+            // The NavigationFence watches a page's own requests, so everything stays in the page: no
+            // window.open or target=_blank (the headless shell's switch; other Chromium's popup
+            // blocker, which Playwright's --disable-popup-blocking would turn off), and frames of
+            // other sites in the page's own renderer rather than in processes of their own.
+            "--block-new-web-contents", "--disable-site-isolation-trials");
+
+    /** Playwright's defaults that {@link #CHROMIUM_ARGS} must not be undone by. */
+    private static final List<String> DROPPED_DEFAULT_ARGS = List.of("--disable-popup-blocking");
 
     private static final long LAUNCH_TIMEOUT_MILLIS = 60_000;
 
@@ -83,6 +94,8 @@ final class RenderSlot implements AutoCloseable {
     private final Path executable;
     private final List<String> chromiumArgs;
     private final int rendersPerPage;
+    private final NavigationFence fence = new NavigationFence();
+    private Boundary boundary = Boundary.unrestricted();
 
     private Playwright playwright;
     private Browser browser;
@@ -129,33 +142,41 @@ final class RenderSlot implements AutoCloseable {
         if (browser == null || !browser.isConnected()) startBrowser();
     }
 
+    /** A page's viewport PNG, and the URL the page showed when it was taken. */
+    record Capture(byte[] png, String finalUrl) {}
+
     /**
      * Loads {@code url} at the viewport in {@code limits}, waits for the load event and returns a PNG
-     * of the viewport. Navigation and screenshot together get {@code limits.timeoutMillis()}.
+     * of the viewport. Navigation and screenshot together get {@code limits.timeoutMillis()}. The page
+     * is held to {@code boundary} ({@link NavigationFence}): when it tries to navigate out of it, the
+     * render fails with a reason naming the target.
      */
-    byte[] capture(String url, PageLimits limits) throws RenderFailedException {
+    Capture capture(String url, PageLimits limits, Boundary boundary) throws RenderFailedException {
         try {
-            return captureOnce(url, limits);
+            return captureOnce(url, limits, boundary);
         } catch (BeginFramesUnsupported e) {
             LOG.log(Level.WARNING, "render slot {0}: {1} does not draw frames on request ({2}); restarting it without",
                     id, executable, e.getMessage());
             tryBeginFrames = false;
             close();
-            return captureOnce(url, limits);
+            return captureOnce(url, limits, boundary);
         }
     }
 
-    private byte[] captureOnce(String url, PageLimits limits) throws RenderFailedException {
+    private Capture captureOnce(String url, PageLimits limits, Boundary boundary) throws RenderFailedException {
         Page current = readyPage(limits);
+        this.boundary = boundary;
         long timeoutMillis = limits.timeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
-            byte[] png = loadMovingOffStalledTabs(current, url, limits, deadline);
+            Capture capture = loadMovingOffStalledTabs(current, url, limits, deadline);
             closePopups();
-            return png;
+            Optional<String> escape = fence.escape();
+            if (escape.isPresent()) throw new RenderFailedException(escape.get());
+            return capture;
         } catch (TimeoutError e) {
             discardContext();
-            throw timedOut(timeoutMillis);
+            throw fence.escape().map(RenderFailedException::new).orElseGet(() -> timedOut(timeoutMillis));
         } catch (SlotWatchdog.Fired e) {
             close();
             throw switch (e.reason()) {
@@ -165,7 +186,8 @@ final class RenderSlot implements AutoCloseable {
             };
         } catch (PlaywrightException e) {
             if (captureMode == CaptureMode.BEGIN_FRAMES && BeginFrameCapture.isUnsupported(e)) throw new BeginFramesUnsupported(e);
-            throw new RenderFailedException(repairAfter(e));
+            String reason = repairAfter(e);
+            throw new RenderFailedException(fence.escape().orElse(reason));
         }
     }
 
@@ -184,11 +206,12 @@ final class RenderSlot implements AutoCloseable {
      * times; after that the page waits out its deadline, as a page whose script never lets a frame
      * be drawn must.
      */
-    private byte[] loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
+    private Capture loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
         Page tab = first;
         for (int newTabs = 0; ; newTabs++) {
             try {
-                return guardedLoad(tab, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+                byte[] png = guardedLoad(tab, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+                return new Capture(png, tab.url());
             } catch (BeginFrameCapture.FramesStalled e) {
                 LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
                 tab = preparePage(limits, true);
@@ -197,6 +220,7 @@ final class RenderSlot implements AutoCloseable {
     }
 
     private byte[] guardedLoad(Page current, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+        fence.arm(current, url, boundary);
         Supplier<byte[]> load = () -> load(current, url, deadlineNanos, giveUpWhenStalled);
         return watchdog == null ? load.get() : watchdog.guard(deadlineNanos + WATCHDOG_GRACE_NANOS, () -> pageCrashed, load);
     }
@@ -281,6 +305,7 @@ final class RenderSlot implements AutoCloseable {
                 .setExecutablePath(executable)
                 .setHeadless(true)
                 .setArgs(args)
+                .setIgnoreDefaultArgs(DROPPED_DEFAULT_ARGS)
                 .setTimeout(LAUNCH_TIMEOUT_MILLIS));
     }
 
@@ -290,7 +315,9 @@ final class RenderSlot implements AutoCloseable {
                 .setViewportSize(limits.viewportWidth(), limits.viewportHeight())
                 .setDeviceScaleFactor(1)
                 .setUserAgent(limits.userAgent())
-                .setAcceptDownloads(false));
+                .setAcceptDownloads(false)
+                // A service worker's requests would not pass the page's NavigationFence.
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK));
         contextUserAgent = limits.userAgent();
     }
 
@@ -302,6 +329,7 @@ final class RenderSlot implements AutoCloseable {
         fresh.onCrash(crashed -> {
             if (crashed == page) pageCrashed = true;
         });
+        NavigationFence.watch(fresh, fence); // lives as long as the page
         page = fresh;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import io.rendler.common.RenderResult;
 import io.rendler.common.ScreenshotNames;
@@ -94,7 +95,7 @@ class CaptureModesTest {
 
     private Path render(RenderHandler handler, String path, String tag) throws Exception {
         String url = site.url(path) + (path.contains("?") ? "&" : "?") + tag;
-        TaskRequest request = TaskRequest.render(tag + path, url, PageLimits.defaults(), ScreenshotNames.forUrl(url), null);
+        TaskRequest request = TaskRequest.render(tag + path, url, PageLimits.defaults(), ScreenshotNames.forUrl(url), null, Boundary.unrestricted());
         RenderResult result = handler.handle(request).render();
         assertSucceeded(result);
         return screenshots.resolve(result.screenshot());

@@ -5,6 +5,7 @@ import static io.rendler.render.RenderHandlerTest.OFFLINE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,11 +29,11 @@ class NewTabPerPageTest {
     void everyPageInANewTabIsCapturedWithTheSamePixels() throws Exception {
         try (TestSite site = new TestSite();
                 RenderSlot slot = new RenderSlot(0, BrowserLocator.forThisMachine().locate(Optional.empty()), OFFLINE, true, 1)) {
-            int[] first = pixels(slot.capture(site.url("/page.html?tab=0"), LIMITS));
+            int[] first = pixels(slot.capture(site.url("/page.html?tab=0"), LIMITS, Boundary.unrestricted()).png());
             assertEquals(1280 * 800, first.length);
 
             for (int tab = 1; tab < PAGES; tab++) {
-                int[] again = pixels(slot.capture(site.url("/page.html?tab=" + tab), LIMITS));
+                int[] again = pixels(slot.capture(site.url("/page.html?tab=" + tab), LIMITS, Boundary.unrestricted()).png());
                 assertArrayEquals(first, again, "tab " + tab + " drew something else");
             }
         }

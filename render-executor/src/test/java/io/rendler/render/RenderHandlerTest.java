@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import io.rendler.common.RenderResult;
 import io.rendler.common.ResultMessage;
@@ -171,7 +172,7 @@ class RenderHandlerTest {
         String name = ScreenshotNames.forUrl(site.url("/page.html"));
         Files.deleteIfExists(screenshots.resolve(name)); // another test may have rendered the same page here
         RenderResult result = handle(TaskRequest.render("render-up", site.url("/page.html"), PageLimits.defaults(),
-                name, site.url("/upload/" + name)));
+                name, site.url("/upload/" + name), Boundary.unrestricted()));
 
         assertSucceeded(result);
         TestSite.Upload upload = site.upload("/upload/" + name);
@@ -185,7 +186,7 @@ class RenderHandlerTest {
     @Test
     void aRefusedUploadIsARenderError() throws Exception {
         RenderResult result = handle(TaskRequest.render("render-up-broken", site.url("/page.html"), PageLimits.defaults(),
-                "broken-upload.png", site.url("/upload-broken")));
+                "broken-upload.png", site.url("/upload-broken"), Boundary.unrestricted()));
 
         assertTrue(result.failed());
         assertTrue(result.error().contains("upload failed") && result.error().contains("500"), result.error());
@@ -259,7 +260,7 @@ class RenderHandlerTest {
 
     @Test
     void aScreenshotNameMustBeAPlainFileName() throws Exception {
-        RenderResult result = handle(TaskRequest.render("render-x", site.url("/page.html"), PageLimits.defaults(), "../escape.png", null));
+        RenderResult result = handle(TaskRequest.render("render-x", site.url("/page.html"), PageLimits.defaults(), "../escape.png", null, Boundary.unrestricted()));
 
         assertEquals("not a plain file name: ../escape.png", result.error());
         assertFalse(Files.exists(screenshots.resolveSibling("escape.png")));
@@ -267,14 +268,14 @@ class RenderHandlerTest {
 
     @Test
     void aCrawlTaskIsAWiringMistake() {
-        TaskRequest crawl = TaskRequest.crawl("crawl-1", site.url("/page.html"), PageLimits.defaults());
+        TaskRequest crawl = TaskRequest.crawl("crawl-1", site.url("/page.html"), PageLimits.defaults(), Boundary.unrestricted());
 
         assertThrows(IllegalArgumentException.class, () -> handler.handle(crawl));
         assertEquals(TaskKind.RENDER, handler.kind());
     }
 
     private RenderResult render(String url, PageLimits limits) throws Exception {
-        return handle(TaskRequest.render("render-" + taskIds.incrementAndGet(), url, limits, ScreenshotNames.forUrl(url), null));
+        return handle(TaskRequest.render("render-" + taskIds.incrementAndGet(), url, limits, ScreenshotNames.forUrl(url), null, Boundary.unrestricted()));
     }
 
     private RenderResult handle(TaskRequest request) throws Exception {

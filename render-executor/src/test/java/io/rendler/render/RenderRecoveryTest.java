@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import io.rendler.common.RenderResult;
 import io.rendler.common.ScreenshotNames;
@@ -153,6 +154,6 @@ class RenderRecoveryTest {
 
     private RenderResult render(String url) throws Exception {
         String taskId = "render-" + taskIds.incrementAndGet();
-        return handler.handle(TaskRequest.render(taskId, url, PATIENT, ScreenshotNames.forUrl(url), null)).render();
+        return handler.handle(TaskRequest.render(taskId, url, PATIENT, ScreenshotNames.forUrl(url), null, Boundary.unrestricted())).render();
     }
 }

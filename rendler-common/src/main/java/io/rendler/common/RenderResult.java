@@ -11,6 +11,8 @@ package io.rendler.common;
  * @param bytes         the PNG's size
  * @param error         a one-line reason when rendering failed, else null
  * @param elapsedMillis time spent on navigation and screenshot
+ * @param finalUrl      the URL the page showed when its screenshot was taken (after any redirects
+ *                      and in-scope navigations), or null when unknown
  */
 public record RenderResult(
         String taskId,
@@ -20,7 +22,13 @@ public record RenderResult(
         int height,
         long bytes,
         String error,
-        long elapsedMillis) {
+        long elapsedMillis,
+        String finalUrl) {
+
+    /** A result that does not say where the page ended up. */
+    public RenderResult(String taskId, String url, String screenshot, int width, int height, long bytes, String error, long elapsedMillis) {
+        this(taskId, url, screenshot, width, height, bytes, error, elapsedMillis, null);
+    }
 
     public boolean failed() {
         return error != null || screenshot == null;

@@ -33,7 +33,8 @@ public final class ScreenshotNames {
         return slug + "-" + shortHash(url) + ".png";
     }
 
-    private static String shortHash(String url) {
+    /** The first 12 hex digits of the SHA-256 of {@code url}. */
+    public static String shortHash(String url) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);

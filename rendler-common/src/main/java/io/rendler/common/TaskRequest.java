@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param screenshotName render only: the file name to write under {@code screenshots/}
  * @param uploadUrl      render only, Mesos only: where to PUT the PNG so it reaches the
  *                       scheduler's output directory; null in local mode
+ * @param boundary       the crawl's scope and request-forgery guard, which redirects, navigations
+ *                       and every connection the task makes must respect
  */
 public record TaskRequest(
         String taskId,
@@ -20,21 +22,29 @@ public record TaskRequest(
         String url,
         PageLimits limits,
         String screenshotName,
-        String uploadUrl) {
+        String uploadUrl,
+        Boundary boundary) {
 
     public TaskRequest {
         Objects.requireNonNull(taskId, "taskId");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(boundary, "boundary");
         if (kind == TaskKind.RENDER) Objects.requireNonNull(screenshotName, "screenshotName");
     }
 
-    public static TaskRequest crawl(String taskId, String url, PageLimits limits) {
-        return new TaskRequest(taskId, TaskKind.CRAWL, url, limits, null, null);
+    public static TaskRequest crawl(String taskId, String url, PageLimits limits, Boundary boundary) {
+        return new TaskRequest(taskId, TaskKind.CRAWL, url, limits, null, null, boundary);
     }
 
-    public static TaskRequest render(String taskId, String url, PageLimits limits, String screenshotName, String uploadUrl) {
-        return new TaskRequest(taskId, TaskKind.RENDER, url, limits, screenshotName, uploadUrl);
+    public static TaskRequest render(String taskId, String url, PageLimits limits, String screenshotName, String uploadUrl,
+            Boundary boundary) {
+        return new TaskRequest(taskId, TaskKind.RENDER, url, limits, screenshotName, uploadUrl, boundary);
+    }
+
+    /** The same task with another upload URL: Mesos mode adds one per render. */
+    public TaskRequest withUploadUrl(String newUploadUrl) {
+        return new TaskRequest(taskId, kind, url, limits, screenshotName, newUploadUrl, boundary);
     }
 }

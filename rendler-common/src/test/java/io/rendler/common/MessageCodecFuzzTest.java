@@ -12,6 +12,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.rendler.common.Boundary;
 import io.rendler.common.MessageCodec.MalformedMessageException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -50,9 +51,9 @@ class MessageCodecFuzzTest {
                 Sample.result("render ok", ResultMessage.of(new RenderResult("render-3-1", "http://127.0.0.1:8080/", "127.0.0.1_8080-3ccac29a6117.png",
                         1280, 800, 52_113, null, 388))),
                 Sample.result("render failed", ResultMessage.of(RenderResult.failure("render-5-3", "http://127.0.0.1:8080/x", "render timed out", 15_000))),
-                Sample.request("crawl request", TaskRequest.crawl("crawl-0-1", "http://127.0.0.1:8080/", limits)),
+                Sample.request("crawl request", TaskRequest.crawl("crawl-0-1", "http://127.0.0.1:8080/", limits, Boundary.unrestricted())),
                 Sample.request("render request", TaskRequest.render("render-0-1", "http://127.0.0.1:8080/", limits,
-                        "127.0.0.1_8080-3ccac29a6117.png", "http://10.0.0.5:41000/screenshots/127.0.0.1_8080-3ccac29a6117.png?token=abc")));
+                        "127.0.0.1_8080-3ccac29a6117.png", "http://10.0.0.5:41000/screenshots/127.0.0.1_8080-3ccac29a6117.png?token=abc", Boundary.unrestricted())));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.rendler.common.Boundary;
 import io.rendler.common.CrawlResult;
 import io.rendler.common.MessageCodec;
 import io.rendler.common.PageLimits;
@@ -500,7 +501,7 @@ class ExecutorRunLoopTest {
     }
 
     private static byte[] launch(String id, String url) throws IOException {
-        return launchWithData(id, MessageCodec.encode(TaskRequest.crawl(id, url, PageLimits.defaults())));
+        return launchWithData(id, MessageCodec.encode(TaskRequest.crawl(id, url, PageLimits.defaults(), Boundary.unrestricted())));
     }
 
     /** The recorded LAUNCH with our task id and data. */

@@ -1,5 +1,6 @@
 package io.rendler.scheduler.cli;
 
+import io.rendler.common.NetworkGuard;
 import io.rendler.common.PageLimits;
 import io.rendler.common.TaskHandler;
 import io.rendler.common.UrlNormalizer;
@@ -84,6 +85,7 @@ final class CrawlLauncher {
         CrawlRun run = new CrawlRun(settings, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
         if (!options.quiet) {
             err.println("rendler: crawling " + startUrl + " (" + backend.describe() + ", " + settings.scope()
+                    + (options.allowPrivate ? ", private addresses allowed" : "")
                     + ", max " + settings.maxPages() + " pages, depth " + settings.maxDepth() + ")");
         }
         installStopSignals(run, progress);
@@ -125,7 +127,7 @@ final class CrawlLauncher {
                 options.viewport.width(), options.viewport.height(),
                 options.userAgent != null ? options.userAgent : defaults.userAgent());
         return new CrawlSettings(startUrl, options.maxPages, options.maxDepth, scope(startUrl), limits, !options.noRender,
-                options.maxAttempts);
+                options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl));
     }
 
     private Scope scope(String startUrl) {

@@ -31,6 +31,13 @@ final class CrawlOptions {
             description = "Follow only links that start with URL, e.g. https://example.org/docs/. Repeatable.")
     List<String> allowPrefixes = new ArrayList<>();
 
+    @Option(names = "--allow-private", order = 16,
+            description = "Let crawled pages reach loopback, private and link-local addresses (127.0.0.1, 10.x, 192.168.x,"
+                    + " 169.254.x, ::1, fc00::/7, ...). Off by default: the crawler and the browser connect to such"
+                    + " addresses only on the start URL's own host and port, so a page cannot make Rendler (or a Mesos"
+                    + " agent) reach internal services.")
+    boolean allowPrivate;
+
     @Option(names = "--no-render", order = 15,
             description = "Crawl and draw the graph without screenshots (no Chromium needed, much faster).")
     boolean noRender;

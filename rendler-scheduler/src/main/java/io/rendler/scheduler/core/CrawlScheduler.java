@@ -1,5 +1,6 @@
 package io.rendler.scheduler.core;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.CrawlResult;
 import io.rendler.common.RenderResult;
 import io.rendler.common.ResultMessage;
@@ -35,6 +36,7 @@ import java.util.Set;
 public final class CrawlScheduler {
 
     private final CrawlSettings settings;
+    private final Boundary boundary;
     /** Every admitted page by its normalised URL, and by its redirect target when that was new. */
     private final Map<String, Page> pagesByUrl = new HashMap<>();
     private final List<Page> pages = new ArrayList<>();
@@ -56,6 +58,7 @@ public final class CrawlScheduler {
 
     public CrawlScheduler(CrawlSettings settings) {
         this.settings = settings;
+        this.boundary = settings.boundary();
         admit(settings.startUrl(), 0);
     }
 
@@ -74,8 +77,8 @@ public final class CrawlScheduler {
         int attempt = ++stage.attempts;
         String taskId = kind.label() + "-" + page.id + "-" + attempt;
         TaskRequest request = kind == TaskKind.CRAWL
-                ? TaskRequest.crawl(taskId, page.url, settings.limits())
-                : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null);
+                ? TaskRequest.crawl(taskId, page.url, settings.limits(), boundary)
+                : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null, boundary);
         Task task = new Task(taskId, kind, page, request.url(), request.screenshotName());
         running.put(taskId, task);
         issued.put(taskId, task);
@@ -314,6 +317,12 @@ public final class CrawlScheduler {
             return finalUrl != null ? finalUrl : url;
         }
 
+        /** Where the browser ended up when it rendered the page, else where the crawler's redirects led. */
+        String finalUrl() {
+            if (renderResult != null && !renderResult.failed() && renderResult.finalUrl() != null) return renderResult.finalUrl();
+            return crawlResult == null ? null : crawlResult.finalUrl();
+        }
+
         PageRecord record(boolean renderEnabled) {
             PageStatus status;
             String error = null;
@@ -342,7 +351,7 @@ public final class CrawlScheduler {
                     url,
                     depth,
                     status,
-                    crawlResult == null ? null : crawlResult.finalUrl(),
+                    finalUrl(),
                     crawlResult == null ? 0 : crawlResult.httpStatus(),
                     crawlResult == null ? null : crawlResult.contentType(),
                     renderResult == null || renderResult.failed() ? null : renderResult.screenshot(),

@@ -1,5 +1,7 @@
 package io.rendler.scheduler.core;
 
+import io.rendler.common.Boundary;
+import io.rendler.common.NetworkGuard;
 import io.rendler.common.PageLimits;
 import java.util.Objects;
 
@@ -13,6 +15,7 @@ import java.util.Objects;
  * @param limits      per-page bounds handed to every task
  * @param render      false for a crawl-only run
  * @param maxAttempts task attempts per page and kind before the page is marked failed
+ * @param guard       the request-forgery guard every task's connections must pass
  */
 public record CrawlSettings(
         String startUrl,
@@ -21,14 +24,26 @@ public record CrawlSettings(
         Scope scope,
         PageLimits limits,
         boolean render,
-        int maxAttempts) {
+        int maxAttempts,
+        NetworkGuard guard) {
 
     public CrawlSettings {
         Objects.requireNonNull(startUrl, "startUrl");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(guard, "guard");
         if (maxPages < 1) throw new IllegalArgumentException("max pages must be at least 1");
         if (maxDepth < 0) throw new IllegalArgumentException("max depth must not be negative");
         if (maxAttempts < 1) throw new IllegalArgumentException("max attempts must be at least 1");
+    }
+
+    /** The same settings with the guard on and trusting only the start URL's host and port, as by default. */
+    public CrawlSettings(String startUrl, int maxPages, int maxDepth, Scope scope, PageLimits limits, boolean render, int maxAttempts) {
+        this(startUrl, maxPages, maxDepth, scope, limits, render, maxAttempts, NetworkGuard.trusting(startUrl));
+    }
+
+    /** What every task of this crawl carries: the scope and the guard. */
+    public Boundary boundary() {
+        return new Boundary(scope.rule(), guard);
     }
 }

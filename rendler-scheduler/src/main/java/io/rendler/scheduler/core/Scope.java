@@ -1,67 +1,55 @@
 package io.rendler.scheduler.core;
 
-import java.net.URI;
+import io.rendler.common.CrawlScope;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Which URLs a crawl may follow. The default is the start URL's host only; a domain allow-list
  * admits those domains and their subdomains; a prefix allow-list admits URLs that start with one
  * of the prefixes. Allow-lists replace the same-host rule rather than adding to it.
+ *
+ * <p>The rule itself is a {@link CrawlScope}, which every task carries, so that the crawler's
+ * redirects and the browser's navigations are held to the same rule as the links found here.
  */
 public final class Scope {
 
-    private final String description;
-    private final List<String> hosts;
-    private final List<String> domains;
-    private final List<String> prefixes;
+    private final CrawlScope rule;
 
-    private Scope(String description, List<String> hosts, List<String> domains, List<String> prefixes) {
-        this.description = description;
-        this.hosts = List.copyOf(hosts);
-        this.domains = List.copyOf(domains);
-        this.prefixes = List.copyOf(prefixes);
+    private Scope(CrawlScope rule) {
+        this.rule = rule;
     }
 
     /** Only URLs on the same host and port as {@code startUrl}. */
     public static Scope sameHost(String startUrl) {
-        String authority = authority(startUrl);
-        return new Scope("same host " + authority, List.of(authority), List.of(), List.of());
+        return new Scope(CrawlScope.sameHost(startUrl));
     }
 
     /** Hosts equal to, or subdomains of, one of {@code domains} (any port). */
     public static Scope domains(List<String> domains) {
-        List<String> lower = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
-        return new Scope("domains " + String.join(", ", lower), List.of(), lower, List.of());
+        return new Scope(CrawlScope.domains(domains));
     }
 
     /** URLs that start with one of {@code prefixes} (already normalised). */
     public static Scope prefixes(List<String> prefixes) {
-        return new Scope("prefixes " + String.join(", ", prefixes), List.of(), List.of(), prefixes);
+        return new Scope(CrawlScope.prefixes(prefixes));
     }
 
     /** Any http(s) URL. Only sensible with tight page and depth limits. */
     public static Scope anywhere() {
-        return new Scope("anywhere", List.of(), List.of(), List.of());
+        return new Scope(CrawlScope.anywhere());
     }
 
     public boolean allows(String normalizedUrl) {
-        if (!hosts.isEmpty()) return hosts.contains(authority(normalizedUrl));
-        if (!domains.isEmpty()) {
-            String host = URI.create(normalizedUrl).getHost();
-            return host != null && domains.stream().anyMatch(d -> host.equals(d) || host.endsWith("." + d));
-        }
-        if (!prefixes.isEmpty()) return prefixes.stream().anyMatch(normalizedUrl::startsWith);
-        return true;
+        return rule.allows(normalizedUrl);
     }
 
-    private static String authority(String url) {
-        URI uri = URI.create(url);
-        return uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    /** The rule as the tasks carry it. */
+    public CrawlScope rule() {
+        return rule;
     }
 
     @Override
     public String toString() {
-        return description;
+        return rule.describe();
     }
 }

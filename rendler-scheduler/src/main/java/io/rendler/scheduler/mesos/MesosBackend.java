@@ -138,7 +138,7 @@ public final class MesosBackend implements ClusterBackend {
     /** Render executors may run on another machine: they PUT the screenshot back to us. */
     private TaskRequest withUploadUrl(TaskRequest request) {
         if (request.kind() != TaskKind.RENDER) return request;
-        return TaskRequest.render(request.taskId(), request.url(), request.limits(), request.screenshotName(),
+        return request.withUploadUrl(
                 files.uploadUrl(request.screenshotName(), request.limits().viewportWidth(), request.limits().viewportHeight()));
     }
 

@@ -1,5 +1,6 @@
 package io.rendler.scheduler.output;
 
+import io.rendler.common.ScreenshotNames;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -25,7 +26,34 @@ final class DotStrings {
     private static final char REPLACEMENT = '\uFFFD';
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /**
+     * The longest text put into one DOT string before quoting. Graphviz refuses a quoted string of
+     * 16,384 characters or more, and rejects the whole file for it; quoting can make a string up to
+     * nine times as long (a lone surrogate becomes {@code %EF%BF%BD}).
+     */
+    static final int MAX_TEXT_CHARS = 1_500;
+
     private DotStrings() {}
+
+    /**
+     * {@code id} itself when it is short enough for Graphviz, else its start, an ellipsis and a hash
+     * of the whole, so that two long IDs with the same start stay two nodes.
+     */
+    static String boundedId(String id) {
+        if (id.length() <= MAX_TEXT_CHARS) return id;
+        String hash = ScreenshotNames.shortHash(id);
+        return cut(id, MAX_TEXT_CHARS - hash.length() - 1) + "\u2026" + hash;
+    }
+
+    /** {@code text} cut to fit one DOT string, marked with an ellipsis when it was cut. */
+    static String bounded(String text) {
+        return text.length() <= MAX_TEXT_CHARS ? text : cut(text, MAX_TEXT_CHARS - 1) + "\u2026";
+    }
+
+    private static String cut(String text, int chars) {
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end);
+    }
 
     /** A quoted node ID for {@code id}; distinct IDs always give distinct results. */
     static String quotedId(String id) {

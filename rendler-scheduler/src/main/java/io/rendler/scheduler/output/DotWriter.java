@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Writes the link graph as a Graphviz digraph: one node per page, named by its URL, and one edge
- * per link. A page with a screenshot is drawn as a thumbnail of it ({@code image=} relative to the
+ * per link. A URL too long for Graphviz's strings is cut in the graph (with a hash in the node's
+ * name, so it stays one node of its own); pages.json keeps it whole. A page with a screenshot is drawn as a thumbnail of it ({@code image=} relative to the
  * output directory, so run {@code dot} from there); a page without one is a short box.
  * The same snapshot always gives the same bytes.
  */
@@ -54,7 +55,7 @@ public final class DotWriter {
         // Each URL is quoted once and reused by every edge that touches it.
         Map<String, Node> nodes = new HashMap<>(snapshot.pages().size() * 2);
         for (PageRecord page : snapshot.pages()) {
-            Node node = new Node(DotStrings.quotedId(page.url()), page.depth());
+            Node node = new Node(DotStrings.quotedId(DotStrings.boundedId(page.url())), page.depth());
             nodes.put(page.url(), node);
             writeNode(page, node.id(), out);
         }
@@ -78,7 +79,7 @@ public final class DotWriter {
 
     /** A link end that is not among the pages (the snapshot promises none): drawn as a plain node. */
     private static Node unknownNode(String url) {
-        return new Node(DotStrings.quotedId(url), Integer.MAX_VALUE);
+        return new Node(DotStrings.quotedId(DotStrings.boundedId(url)), Integer.MAX_VALUE);
     }
 
     private static void writeNode(PageRecord page, String id, Writer out) throws IOException {
@@ -91,7 +92,7 @@ public final class DotWriter {
         out.write(id);
         out.write(" [label=");
         out.write(note.isEmpty() ? DotStrings.quotedLabel(path) : DotStrings.quotedLabel(path, note));
-        String url = DotStrings.quotedUrl(page.url());
+        String url = DotStrings.quotedUrl(DotStrings.bounded(page.url()));
         out.write(", URL=");
         out.write(url);
         out.write(", tooltip=");

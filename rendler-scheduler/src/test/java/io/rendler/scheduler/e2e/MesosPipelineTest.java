@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.rendler.common.CrawlResult;
 import io.rendler.common.MessageCodec;
 import io.rendler.common.ResultMessage;
+import io.rendler.crawl.testsite.EscapeSite;
 import io.rendler.mesos.ExecutorCalls;
 import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.MesosJson;
@@ -23,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +110,26 @@ class MesosPipelineTest {
                     .filter(e -> e.executorId().equals("rendler-render")).findFirst().orElseThrow();
             String renderLog = Files.readString(render.stderr(), StandardCharsets.UTF_8);
             assertTrue(renderLog.contains("capturing with CDP_SCREENSHOT"), renderLog);
+        }
+    }
+
+    @Test
+    void theScopeAndTheRequestForgeryGuardHoldOnTheAgentsToo(@TempDir Path out) throws Exception {
+        try (EscapeSite escapes = EscapeSite.start(); MesosSimulator mesos = simulator()) {
+            Process rendler = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--master", mesos.masterAddress(),
+                    "--output", out.resolve("run").toString(), "--failover-timeout", "60s", "--viewport", "640x400",
+                    "--page-timeout", "10s", escapes.url("/"));
+            finish(rendler, out);
+
+            assertEquals(List.of(), escapes.internalRequests(), "requests that reached the internal server");
+            JsonObject pages = JsonParser.parseString(Files.readString(out.resolve("run/pages.json"))).getAsJsonObject();
+            Map<String, JsonObject> byUrl = new HashMap<>();
+            for (JsonElement page : pages.getAsJsonArray("pages")) byUrl.put(page.getAsJsonObject().get("url").getAsString(), page.getAsJsonObject());
+            JsonObject jsRedirect = byUrl.get(escapes.url("/js-redirect"));
+            assertEquals("RENDER_FAILED", jsRedirect.get("status").getAsString(), jsRedirect.toString());
+            assertTrue(jsRedirect.get("error").getAsString().contains("out of scope to " + escapes.internalBaseUrl()), jsRedirect.toString());
+            JsonObject offHost = byUrl.get(escapes.url("/redirect-off-host"));
+            assertTrue(offHost.get("error").getAsString().contains("out of scope to " + escapes.internalBaseUrl()), offHost.toString());
         }
     }
 

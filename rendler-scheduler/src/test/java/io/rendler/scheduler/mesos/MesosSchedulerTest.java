@@ -110,6 +110,14 @@ class MesosSchedulerTest {
     }
 
     @Test
+    void theTaskDataCarriesTheScopeAndTheGuardToTheAgent() {
+        TaskRequest request = MessageCodec.decodeRequest(launchedCrawl().getData().toByteArray());
+        assertEquals(List.of("site.test"), request.boundary().scope().hosts());
+        assertEquals(false, request.boundary().guard().allowPrivate());
+        assertEquals("site.test:80", request.boundary().guard().trustedAuthority());
+    }
+
+    @Test
     void aRealOfferLaunchesTheStartPageOnTheCrawlExecutor() throws Exception {
         TaskInfo task = launchedCrawl();
         Offer offer = recordedOffers.getOffers().getOffers(0);

@@ -263,6 +263,28 @@ class DotWriterTest {
                 byUrl.get("http://example.org/amp?a=1&b=2&amp;c=&lt;").select("text").first().text());
     }
 
+    @Test
+    void graphvizDrawsAGraphWithLinksLongerThanItsStringsAndKeepsThemApart() throws Exception {
+        Path dot = GraphvizSupport.dotOrSkip();
+        String root = "http://example.org/";
+        // Two 100 KB links that differ only at the end, one of them full of characters that quoting
+        // makes longer: Graphviz refuses any quoted string of 16,384 characters or more.
+        String longA = root + "long?" + "x".repeat(100_000) + "a";
+        String longB = root + "long?" + "\"".repeat(50_000) + "x".repeat(50_000) + "b";
+        GraphSnapshot snapshot = new GraphSnapshot(
+                List.of(Pages.rendered(root, 0, "shot.png"), Pages.rendered(longA, 1, "shot.png"), Pages.withStatus(longB, PageStatus.CRAWLED)),
+                List.of(new Link(root, longA), new Link(root, longB), new Link(longA, longB)));
+        writeThumbnail(dir.resolve("screenshots/shot.png"));
+        writeTo(dir.resolve(DotWriter.FILE_NAME), snapshot);
+
+        Document svg = GraphvizSupport.svg(dot, dir);
+        assertEquals(3, svg.select("g.node").size(), "nodes in the SVG");
+        assertEquals(3, svg.select("g.edge").size(), "edges in the SVG");
+        for (Element node : svg.select("g.node")) {
+            assertTrue(node.selectFirst("a").attr("xlink:href").length() < 16_384, "the link is cut to what Graphviz takes");
+        }
+    }
+
     static void writeThumbnail(Path png) throws IOException {
         Files.createDirectories(png.getParent());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
