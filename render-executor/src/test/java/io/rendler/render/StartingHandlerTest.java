@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
 import io.rendler.common.RenderResult;
 import io.rendler.common.ResultMessage;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class StartingHandlerTest {
 
-    private static final TaskRequest REQUEST = TaskRequest.render("render-1-1", "http://127.0.0.1/", PageLimits.defaults(), "render-1-1.png", null);
+    private static final TaskRequest REQUEST = TaskRequest.render("render-1-1", "http://127.0.0.1/", PageLimits.defaults(), "render-1-1.png", null, Boundary.unrestricted());
 
     @Test
     void aTaskThatArrivesDuringTheStartWaitsForTheHandler() throws Exception {
