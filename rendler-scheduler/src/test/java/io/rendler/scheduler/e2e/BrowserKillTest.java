@@ -86,19 +86,8 @@ class BrowserKillTest {
             if (status.equals("RENDER_FAILED") || page.get("render_attempts").getAsInt() > 1) hitByKills++;
         }
         assertTrue(hitByKills > 0, "no render was retried or failed: the kills missed every page in flight");
-        assertTrue(awaitGone(killed), "killed Chromium processes still running");
+        assertTrue(RunProcesses.awaitGone(killed), "killed Chromium processes still running");
         assertEquals(List.of(), RunProcesses.driverDirectories(Path.of(System.getProperty("java.io.tmpdir")), List.copyOf(drivers)),
                 "drivers' temporary directories (browser profiles) left behind");
-    }
-
-    private static boolean awaitGone(List<ProcessHandle> processes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (ProcessHandle process : processes) {
-            while (process.isAlive()) {
-                if (System.nanoTime() > deadline) return false;
-                process.onExit().completeOnTimeout(process, 100, TimeUnit.MILLISECONDS).join();
-            }
-        }
-        return true;
     }
 }

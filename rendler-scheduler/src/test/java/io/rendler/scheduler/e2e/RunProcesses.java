@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The processes under one rendler child process, as /proc shows them, for tests that kill or signal them. */
@@ -28,6 +29,18 @@ final class RunProcesses {
             return entries.filter(dir -> driverPids.stream().anyMatch(
                     pid -> dir.getFileName().toString().startsWith("rendler-driver-" + pid + "-"))).toList();
         }
+    }
+
+    /** Whether all of {@code processes} end within 10 seconds. */
+    static boolean awaitGone(List<ProcessHandle> processes) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle process : processes) {
+            while (process.isAlive()) {
+                if (System.nanoTime() > deadline) return false;
+                process.onExit().completeOnTimeout(process, 100, TimeUnit.MILLISECONDS).join();
+            }
+        }
+        return true;
     }
 
     static String commandLine(ProcessHandle process) {

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ final class SlowImageSite implements AutoCloseable {
     private final int pages;
     private final long imageDelayMillis;
     private final AtomicInteger imageRequests = new AtomicInteger();
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
 
     SlowImageSite(int pages, Duration imageDelay) throws IOException {
         this.pages = pages;
@@ -48,6 +51,11 @@ final class SlowImageSite implements AutoCloseable {
         return imageRequests.get();
     }
 
+    /** The pages whose image was asked for: each was being rendered then, or has been since. */
+    Set<String> pagesLoaded() {
+        return Set.copyOf(loading);
+    }
+
     private void page(HttpExchange exchange) throws IOException {
         StringBuilder html = new StringBuilder("<html><body><h1>").append(exchange.getRequestURI().getPath()).append("</h1>");
         html.append("<img src=\"/img/").append(exchange.getRequestURI().getPath().replace('/', '_')).append(".png\">");
@@ -58,6 +66,8 @@ final class SlowImageSite implements AutoCloseable {
     }
 
     private void image(HttpExchange exchange) throws IOException {
+        String page = exchange.getRequestURI().getPath().substring("/img/".length()).replace('_', '/').replace(".png", "");
+        loading.add(startUrl() + page.substring(1));
         imageRequests.incrementAndGet();
         try {
             Thread.sleep(imageDelayMillis); // the slow part of the site, not test synchronisation
