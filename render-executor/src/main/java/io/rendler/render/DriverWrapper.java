@@ -25,10 +25,11 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Playwright for Java runs {@code PLAYWRIGHT_NODEJS_PATH} (default: the driver's own node) with the
- * driver's {@code package/cli.js} as the first argument, and takes the driver's environment once per
- * JVM, so nothing can differ from one driver to the next but what the script makes. It {@code exec}s,
- * so the driver keeps the script's pid and stays this JVM's child. It is written once per user, next
- * to the driver cache.
+ * driver's {@code package/cli.js}, and takes the driver's environment once per JVM, so nothing can
+ * differ from one driver to the next but what the script makes. It {@code exec}s, so the driver keeps
+ * the script's pid and stays this JVM's child. It is written once per user, next to the driver cache,
+ * and used when the driver is unpacked there (or wherever the user's PLAYWRIGHT_DRIVER_DIR says):
+ * Playwright's own unpacking per run leaves out its node when PLAYWRIGHT_NODEJS_PATH is set.
  */
 final class DriverWrapper {
 
@@ -43,8 +44,8 @@ final class DriverWrapper {
             #!/bin/sh
             # Written by Rendler (DriverWrapper): Playwright's Node driver in a session of its own, so that
             # a terminal's Ctrl-C reaches only rendler, and with a temporary directory of its own, named
-            # after its pid, that rendler deletes once it is gone. $1 is the driver's package/cli.js.
-            node="${RENDLER_NODE:-${1%/package/cli.js}/node}"
+            # after its pid, that rendler deletes once it is gone.
+            node="$RENDLER_NODE"
             if [ -n "$RENDLER_DRIVER_TMP" ]; then
               TMPDIR="$(mktemp -d "$RENDLER_DRIVER_TMP/rendler-driver-$$-XXXXXX")" && export TMPDIR
             fi
@@ -52,7 +53,6 @@ final class DriverWrapper {
             exec "$node" "$@"
             """;
 
-    private static final Map<String, String> ENVIRONMENT = environment(System.getenv(), tempBase());
 
     private DriverWrapper() {}
 
@@ -61,18 +61,26 @@ final class DriverWrapper {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
-    /** What to add to the drivers' environment; empty when the script cannot be written. */
+    /** What to add to the drivers' environment; empty when there is no unpacked driver or the script cannot be written. */
     static Map<String, String> environment() {
-        return ENVIRONMENT;
+        return Environment.FOR_THIS_JVM;
+    }
+
+    /** Computed once: Playwright uses the first driver's environment for all of them anyway. */
+    private static final class Environment {
+        static final Map<String, String> FOR_THIS_JVM = environment(System.getenv(), tempBase());
     }
 
     static Map<String, String> environment(Map<String, String> env, Path tempBase) {
+        PlaywrightDriverCache.install(env);
+        String driverDir = System.getProperty(PlaywrightDriverCache.DIR_PROPERTY, env.get(PlaywrightDriverCache.DIR_ENV));
+        if (driverDir == null) return Map.of();
         Optional<Path> script = PlaywrightDriverCache.root(env).flatMap(DriverWrapper::install);
         if (script.isEmpty()) return Map.of();
         Map<String, String> add = new HashMap<>();
         add.put(NODE_PATH_ENV, script.get().toString());
+        add.put("RENDLER_NODE", env.getOrDefault(NODE_PATH_ENV, Path.of(driverDir, "node").toString()));
         add.put(TEMP_BASE_ENV, tempBase.toString());
-        if (env.containsKey(NODE_PATH_ENV)) add.put("RENDLER_NODE", env.get(NODE_PATH_ENV));
         return Map.copyOf(add);
     }
 
