@@ -150,16 +150,24 @@ final class RenderSlot implements AutoCloseable {
     /**
      * A tab that stalls ({@link BeginFrameCapture.FramesStalled}) is given up for a new one, a few
      * times; after that the page waits out its deadline, as a page whose script never lets a frame
-     * be drawn must.
+     * be drawn must. A navigation that the page before started in this tab (a reload on a timer)
+     * interrupts this one: the tab is blanked, which ends that page for good, and the load starts over.
      */
     private byte[] loadMovingOffStalledTabs(Page first, String url, PageLimits limits, long deadlineNanos) {
         Page current = first;
-        for (int newTabs = 0; ; newTabs++) {
+        boolean blanked = false;
+        for (int newTabs = 0; ; ) {
             try {
                 return capture.loadAndCapture(current, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
             } catch (BeginFrameCapture.FramesStalled e) {
                 LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);
                 current = tab.replacePage(limits);
+                newTabs++;
+            } catch (PlaywrightException e) {
+                if (blanked || !String.valueOf(e.getMessage()).contains("interrupted by another navigation")) throw e;
+                LOG.log(Level.DEBUG, "render slot {0}: the page before navigated over {1}; loading it again", id, url);
+                tab.blank(PageCapture.millisLeft(deadlineNanos));
+                blanked = true;
             }
         }
     }
@@ -206,11 +214,15 @@ final class RenderSlot implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), capture.getClass().getSimpleName());
     }
 
-    /** After a page: its popups closed and the tab blank. A tab that cannot get there is replaced. */
+    /**
+     * After a page: the pages it opened closed. The page itself stays until the next one replaces it:
+     * unloading each (about:blank) cost about a tenth of the pages per second, and an interruption
+     * it may cause is dealt with when it happens ({@link #loadMovingOffStalledTabs}).
+     */
     private void clearTab() {
         try {
             watchdog.guard(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS), tab::crashed, () -> {
-                tab.clear(CLOSE_TIMEOUT_MILLIS);
+                tab.closePopups();
                 return null;
             });
         } catch (SlotWatchdog.Fired e) {

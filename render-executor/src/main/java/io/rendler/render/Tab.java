@@ -45,17 +45,19 @@ final class Tab {
         return ready(limits);
     }
 
-    /**
-     * Leaves nothing of the last page running: closes the pages it opened and unloads it, so its
-     * timers and its own navigations (a reload on a timer) cannot interrupt the next page's navigation.
-     */
-    void clear(long timeoutMillis) {
+    /** Closes the pages the last page opened (window.open); they would pile up in the reused context. */
+    void closePopups() {
         for (Page other : context.pages()) {
             if (other != page) other.close();
         }
-        if (page != null && !page.isClosed() && !crashed) {
-            page.navigate("about:blank", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(timeoutMillis));
-        }
+    }
+
+    /**
+     * Unloads whatever the tab shows, so that none of its timers and none of its own navigations
+     * (a reload on a timer) can run any more.
+     */
+    void blank(long timeoutMillis) {
+        page.navigate("about:blank", new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(timeoutMillis));
     }
 
     boolean crashed() {
