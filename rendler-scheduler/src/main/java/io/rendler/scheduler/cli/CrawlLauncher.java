@@ -118,6 +118,11 @@ final class CrawlLauncher {
             err.println("rendler: the start page failed: " + start.error());
             return ExitCode.START_PAGE_FAILED;
         }
+        if (start.status() == PageStatus.UNFINISHED) {
+            err.println("rendler: nothing was crawled: the run stopped (" + result.summary().stopReason()
+                    + ") before the start page was done");
+            return ExitCode.START_PAGE_FAILED;
+        }
         return ExitCode.OK;
     }
 
@@ -170,20 +175,31 @@ final class CrawlLauncher {
     }
 
     /**
-     * The first Ctrl-C (or SIGTERM) stops launching work and lets the run finish up and write its
-     * outputs; a second one exits at once.
+     * The first Ctrl-C (or SIGTERM) stops launching work and lets the tasks in flight finish within
+     * the grace period; a second one stops waiting for them, and the outputs are written from what is
+     * known; a third exits at once. Chromium and Playwright's drivers run in sessions of their own, so
+     * the terminal's SIGINT reaches only this JVM and pages in flight are not failed by it.
      */
     private void installStopSignals(CrawlRun run, ProgressReporter progress) {
         AtomicInteger signals = new AtomicInteger();
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    if (signals.incrementAndGet() > 1) {
-                        err.println("\nrendler: second " + signal.getName() + ", exiting without waiting");
-                        Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+                    switch (signals.incrementAndGet()) {
+                        case 1 -> {
+                            progress.note("SIG" + signal.getName() + ": stopping; press Ctrl-C again to stop waiting for pages in flight");
+                            run.requestStop("interrupted");
+                        }
+                        case 2 -> {
+                            progress.note("second SIG" + signal.getName() + ": not waiting for pages in flight; writing the outputs"
+                                    + " (press Ctrl-C again to quit without them)");
+                            run.stopWaiting();
+                        }
+                        default -> {
+                            err.println("\nrendler: SIG" + signal.getName() + " again, exiting without writing the outputs");
+                            Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+                        }
                     }
-                    progress.note("SIG" + signal.getName() + ": stopping; press Ctrl-C again to quit at once");
-                    run.requestStop("interrupted");
                 });
             } catch (IllegalArgumentException e) {
                 // The platform has no such signal; Ctrl-C then falls back to the JVM default.

@@ -2,7 +2,6 @@ package io.rendler.scheduler.cli;
 
 import io.rendler.mesos.FrameworkInfos;
 import io.rendler.mesos.SchedulerClient;
-import io.rendler.render.RenderSettings;
 import io.rendler.scheduler.mesos.MesosBackend;
 import io.rendler.scheduler.mesos.MesosSettings;
 import io.rendler.scheduler.run.SetupException;
@@ -50,7 +49,6 @@ final class MesosBackendFactory {
                 options.renderConcurrency,
                 Optional.ofNullable(options.chromium),
                 options.chromiumArgs,
-                captureSwitches(),
                 options.mesosEncoding);
         return new MesosBackend(settings, outDir.resolve("screenshots"), log);
     }
@@ -62,15 +60,6 @@ final class MesosBackendFactory {
      */
     private long screenshotBudget() {
         return 2L * options.viewport.width() * options.viewport.height() * Math.max(1, options.maxPages);
-    }
-
-    private static Map<String, String> captureSwitches() {
-        Map<String, String> set = new LinkedHashMap<>();
-        for (String name : RenderSettings.CAPTURE_SWITCHES) {
-            String value = System.getenv(name);
-            if (value != null) set.put(name, value);
-        }
-        return set;
     }
 
     private static URI masterUri(String address) {

@@ -127,7 +127,6 @@ public final class MesosBackend implements ClusterBackend {
         renderEnv.put(ExecutorEnvironment.ENCODING_VARIABLE, encoding);
         settings.chromium().ifPresent(path -> renderEnv.put("RENDLER_CHROMIUM", path.toString()));
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
-        renderEnv.putAll(settings.captureSwitches());
         launches.put(TaskKind.RENDER, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.RENDER_JAR),
                 JAVA + MesosSettings.RENDER_JAR, sizing.get(TaskKind.RENDER).executor(), renderEnv));
         Map<TaskKind, Resources> taskResources = Map.of(

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One crawl from start to written outputs: builds the core, starts the backend, waits for the end
@@ -36,6 +37,7 @@ public final class CrawlRun {
     private final Optional<Duration> timeLimit;
     private volatile CrawlCoordinator coordinator;
     private volatile String pendingStop;
+    private final CountDownLatch stopWaiting = new CountDownLatch(1);
 
     public CrawlRun(CrawlSettings settings, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
             Duration grace, Optional<Duration> timeLimit) {
@@ -52,6 +54,14 @@ public final class CrawlRun {
         pendingStop = reason;
         CrawlCoordinator current = coordinator;
         if (current != null) current.stop(reason);
+    }
+
+    /**
+     * Gives up waiting for tasks in flight (a second Ctrl-C): they are killed and the outputs are
+     * written at once from what is known. Safe from any thread.
+     */
+    public void stopWaiting() {
+        stopWaiting.countDown();
     }
 
     public Result run() throws IOException, InterruptedException {
@@ -92,12 +102,22 @@ public final class CrawlRun {
                 if (backend.failure().isPresent()) return; // no result can arrive any more: no grace to wait out
                 int inFlight = coord.progress().inFlight();
                 if (inFlight > 0) progress.note("stopping: waiting up to " + grace.toSeconds() + "s for " + inFlight + " tasks in flight");
-                if (!coord.awaitFinished(grace)) {
-                    progress.note("grace period over: killing " + coord.runningTaskIds().size() + " tasks still running");
+                if (!awaitFinishedWithinGrace(coord)) {
+                    progress.note((stopWaiting.getCount() == 0 ? "not waiting any longer" : "grace period over")
+                            + ": killing " + coord.runningTaskIds().size() + " tasks still running");
                     backend.killRunning();
                 }
                 return;
             }
         }
+    }
+
+    /** Whether the tasks in flight all ended within the grace period, unless {@link #stopWaiting} cut it short. */
+    private boolean awaitFinishedWithinGrace(CrawlCoordinator coord) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!coord.awaitFinished(Duration.ofMillis(100))) {
+            if (stopWaiting.getCount() == 0 || System.nanoTime() - deadline > 0) return false;
+        }
+        return true;
     }
 }
