@@ -4,9 +4,11 @@ import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
 import io.rendler.mesos.ExecutorEnvironment;
 import io.rendler.mesos.FrameworkInfos;
+import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.SchedulerClient;
-import io.rendler.scheduler.core.CrawlCoordinator;
+import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.run.ClusterBackend;
+import io.rendler.scheduler.run.CrawlCoordinator;
 import io.rendler.scheduler.run.SetupException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +63,8 @@ public final class MesosBackend implements ClusterBackend {
     private final MesosSettings settings;
     private final Path screenshotDir;
     private final Consumer<String> log;
+    private final Optional<MesosRegistration> resumeAs;
+    private final Consumer<MesosRegistration> registered;
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
     private volatile String stoppedReason;
     private volatile RuntimeException internalError;
@@ -72,9 +76,20 @@ public final class MesosBackend implements ClusterBackend {
     private CrawlCoordinator coordinator;
 
     public MesosBackend(MesosSettings settings, Path screenshotDir, Consumer<String> log) {
+        this(settings, screenshotDir, log, Optional.empty(), registration -> { });
+    }
+
+    /**
+     * @param resumeAs   the framework of an interrupted crawl to take back, with its tasks still running
+     * @param registered hears the framework and file server this crawl runs as, once subscribed (the journal)
+     */
+    public MesosBackend(MesosSettings settings, Path screenshotDir, Consumer<String> log, Optional<MesosRegistration> resumeAs,
+            Consumer<MesosRegistration> registered) {
         this.settings = settings;
         this.screenshotDir = screenshotDir;
         this.log = log;
+        this.resumeAs = resumeAs;
+        this.registered = registered;
     }
 
     @Override
@@ -85,10 +100,15 @@ public final class MesosBackend implements ClusterBackend {
     @Override
     public void start(CrawlCoordinator coordinator) {
         this.coordinator = coordinator;
+        // A resumed crawl serves where its running executors were told to fetch and upload: their
+        // ExecutorInfo names the jar URLs, and the master refuses a launch whose ExecutorInfo differs.
         files = new FileServer(settings.fileServerBind(), settings.advertiseHost(), settings.jars(), screenshotDir,
-                FileServer.Limits.defaults(settings.screenshotBudget()));
+                FileServer.Limits.defaults(settings.screenshotBudget()),
+                resumeAs.map(MesosRegistration::fileServerPort).orElse(0),
+                resumeAs.map(MesosRegistration::uploadToken).orElseGet(FileServer::newToken));
         FrameworkInfo info = FrameworkInfos.create(settings.frameworkName(), settings.user(), settings.role(),
                 settings.failoverTimeout(), true);
+        if (resumeAs.isPresent()) info = FrameworkInfos.withId(info, MesosIds.frameworkId(resumeAs.get().frameworkId()));
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
         SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
                 .withGiveUpAfter(settings.failoverTimeout())
@@ -99,6 +119,7 @@ public final class MesosBackend implements ClusterBackend {
         scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
                 settings.role(), call -> client.send(call), log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
+        if (resumeAs.isPresent()) scheduler.adopt(coordinator.runningTasks());
         client.start();
         try {
             if (!firstSubscription.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -108,6 +129,11 @@ public final class MesosBackend implements ClusterBackend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while subscribing to " + settings.master());
+        }
+        if (stoppedReason != null && resumeAs.isPresent()) {
+            throw new SetupException("cannot take back framework " + resumeAs.get().frameworkId() + " on the Mesos master at "
+                    + settings.master() + ": " + stoppedReason + " (was it gone for longer than --failover-timeout "
+                    + settings.failoverTimeout().toSeconds() + "s?)");
         }
         if (stoppedReason != null) {
             throw new SetupException("cannot use the Mesos master at " + settings.master() + ": " + stoppedReason);
@@ -175,8 +201,12 @@ public final class MesosBackend implements ClusterBackend {
     private final class Listener implements SchedulerClient.Listener {
         @Override
         public void subscribed(FrameworkID frameworkId, Event.Subscribed subscribed) {
+            if (firstSubscription.getCount() > 0) {
+                boolean same = resumeAs.map(r -> r.frameworkId().equals(frameworkId.getValue())).orElse(false);
+                log.accept((same ? "took back framework " : "registered with Mesos as framework ") + frameworkId.getValue());
+                if (!same) registered.accept(new MesosRegistration(frameworkId.getValue(), files.address().getPort(), files.token()));
+            }
             scheduler.subscribed(frameworkId);
-            if (firstSubscription.getCount() > 0) log.accept("registered with Mesos as framework " + frameworkId.getValue());
             firstSubscription.countDown();
         }
 
