@@ -118,6 +118,9 @@ public final class CrawlScheduler {
         Stage stage = task.page.stage(task.kind);
         if (stage.done) return Delivery.DUPLICATE;
         stage.done = true;
+        // Its end, which may come later (a status update after the message), changes nothing now;
+        // the journal leaves such ends out, so the task stops counting as running here.
+        running.remove(taskId);
         stage.running = false;
         if (task.kind == TaskKind.CRAWL) applyCrawl(task.page, message.crawl());
         else applyRender(task.page, message.render());
@@ -204,18 +207,21 @@ public final class CrawlScheduler {
         requeueCutShort(TaskKind.RENDER, renderQueue, page -> page.renderQueued);
     }
 
+    /** Queues the pages cut short, ahead of those still waiting, as retries are. */
     private void requeueCutShort(TaskKind kind, ArrayDeque<Page> queue, Predicate<Page> wanted) {
         Set<Page> queued = new HashSet<>(queue);
         Set<Page> busy = new HashSet<>();
         running.values().stream().filter(task -> task.kind == kind).forEach(task -> busy.add(task.page));
+        List<Page> cutShort = new ArrayList<>();
         for (Page page : pages) {
             Stage stage = page.stage(kind);
             stage.running = busy.contains(page);
             if (stage.done || stage.running || queued.contains(page) || !wanted.test(page)) continue;
             if (stage.attempts > 0) stage.attempts--;
             stage.lastError = null;
-            queue.add(page);
+            cutShort.add(page);
         }
+        for (int i = cutShort.size() - 1; i >= 0; i--) queue.addFirst(cutShort.get(i));
     }
 
     /** Pages admitted so far, the start page included. */
