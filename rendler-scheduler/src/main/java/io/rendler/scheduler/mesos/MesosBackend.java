@@ -65,7 +65,8 @@ public final class MesosBackend implements ClusterBackend {
     private final Consumer<String> log;
     private final Optional<MesosRegistration> resumeAs;
     private final Consumer<MesosRegistration> registered;
-    private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private volatile CountDownLatch firstSubscription = new CountDownLatch(1);
+    private volatile boolean everSubscribed;
     private volatile String stoppedReason;
     private volatile RuntimeException internalError;
     private volatile boolean finishing;
@@ -108,18 +109,39 @@ public final class MesosBackend implements ClusterBackend {
                 resumeAs.map(MesosRegistration::uploadToken).orElseGet(FileServer::newToken));
         FrameworkInfo info = FrameworkInfos.create(settings.frameworkName(), settings.user(), settings.role(),
                 settings.failoverTimeout(), true);
-        if (resumeAs.isPresent()) info = FrameworkInfos.withId(info, MesosIds.frameworkId(resumeAs.get().frameworkId()));
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
-        SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
-                .withGiveUpAfter(settings.failoverTimeout())
-                .withEncoding(settings.encoding());
-        if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
-        client = new SchedulerClient(config, info, new Listener());
         sizing = sizing(settings.crawlParallelism(), settings.renderParallelism());
         scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
                 settings.role(), call -> client.send(call), log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
-        if (resumeAs.isPresent()) scheduler.adopt(coordinator.runningTasks());
+        if (resumeAs.isEmpty()) {
+            subscribe(info);
+            return;
+        }
+        scheduler.adopt(coordinator.runningTasks());
+        String frameworkId = resumeAs.get().frameworkId();
+        subscribe(FrameworkInfos.withId(info, MesosIds.frameworkId(frameworkId)));
+        if (stoppedReason != null && stoppedReason.contains(FRAMEWORK_REMOVED)) {
+            log.accept("the master has removed framework " + frameworkId + " (it was gone longer than its failover timeout),"
+                    + " and its tasks with it; registering as a new framework, and those tasks run again");
+            client.close();
+            scheduler.forgetAdopted("lost with framework " + frameworkId);
+            stoppedReason = null;
+            subscribe(info);
+        }
+    }
+
+    /** Mesos' ERROR to a SUBSCRIBE naming a framework that its failover timeout has removed. */
+    private static final String FRAMEWORK_REMOVED = "Framework has been removed";
+
+    /** Subscribes with {@code info} and waits for the answer; a SetupException when there is none or a refusal. */
+    private void subscribe(FrameworkInfo info) {
+        SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
+                .withGiveUpAfter(settings.failoverTimeout())
+                .withEncoding(settings.encoding());
+        if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
+        firstSubscription = new CountDownLatch(1);
+        client = new SchedulerClient(config, info, new Listener());
         client.start();
         try {
             if (!firstSubscription.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -130,11 +152,7 @@ public final class MesosBackend implements ClusterBackend {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while subscribing to " + settings.master());
         }
-        if (stoppedReason != null && resumeAs.isPresent()) {
-            throw new SetupException("cannot take back framework " + resumeAs.get().frameworkId() + " on the Mesos master at "
-                    + settings.master() + ": " + stoppedReason + " (was it gone for longer than --failover-timeout "
-                    + settings.failoverTimeout().toSeconds() + "s?)");
-        }
+        if (stoppedReason != null && info.hasId() && stoppedReason.contains(FRAMEWORK_REMOVED)) return; // see start()
         if (stoppedReason != null) {
             throw new SetupException("cannot use the Mesos master at " + settings.master() + ": " + stoppedReason);
         }
@@ -207,6 +225,7 @@ public final class MesosBackend implements ClusterBackend {
                 if (!same) registered.accept(new MesosRegistration(frameworkId.getValue(), files.address().getPort(), files.token()));
             }
             scheduler.subscribed(frameworkId);
+            everSubscribed = true;
             firstSubscription.countDown();
         }
 
@@ -237,7 +256,8 @@ public final class MesosBackend implements ClusterBackend {
         public void stopped(String reason) {
             stoppedReason = reason;
             firstSubscription.countDown();
-            if (!finishing) coordinator.stop("Mesos connection ended: " + reason);
+            // Before the first SUBSCRIBED, start() decides: it may subscribe anew, or fail the run.
+            if (!finishing && everSubscribed) coordinator.stop("Mesos connection ended: " + reason);
         }
     }
 }

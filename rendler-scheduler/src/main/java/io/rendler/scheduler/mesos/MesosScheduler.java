@@ -123,6 +123,14 @@ public final class MesosScheduler {
         }
     }
 
+    /** The adopted tasks are gone with the framework that ran them: their pages get another attempt. */
+    public synchronized void forgetAdopted(String reason) {
+        List<String> lost = List.copyOf(launched.keySet());
+        launched.clear();
+        adoptedRenders.clear();
+        lost.forEach(taskId -> coordinator.taskEnded(taskId, TaskEnd.FAILED, reason));
+    }
+
     /** SUBSCRIBED, first time or again. After a resubscription or a failover, ask where our tasks stand. */
     public synchronized void subscribed(FrameworkID frameworkId) {
         counts.subscribed();

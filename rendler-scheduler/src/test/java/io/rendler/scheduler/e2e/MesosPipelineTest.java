@@ -225,6 +225,31 @@ class MesosPipelineTest {
         }
     }
 
+    @Test
+    void aResumeAfterTheFailoverTimeoutRegistersAnewAndRunsTheLostTasksAgain(@TempDir Path out) throws Exception {
+        int pages = 16;
+        try (MesosSimulator mesos = simulator(); LoggingSite slow = LoggingSite.start(pages, 300)) {
+            Path run = out.resolve("run");
+            Process first = Rendler.start(out.resolve("stdout-1.txt"), out.resolve("stderr-1.txt"), "--master", mesos.masterAddress(),
+                    "--output", run.toString(), "--no-render", "--crawl-concurrency", "2", "--failover-timeout", "2s", slow.startUrl());
+            mesos.await(Duration.ofSeconds(90), "crawls running on the executor", () -> {
+                JournalFile journal = read(run);
+                return journal.count("result") >= 2 && journal.count("launch") - journal.count("result") >= 3;
+            });
+            String frameworkId = mesos.registeredFrameworkIds().get(0);
+            first.destroyForcibly();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            mesos.await(Duration.ofSeconds(60), "the master removes the framework after its failover timeout",
+                    () -> !mesos.isFrameworkRegistered(frameworkId));
+
+            Process resumed = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--resume", "--output", run.toString());
+            String log = finish(resumed, out);
+            assertTrue(log.contains("the master has removed framework " + frameworkId), log);
+            assertTrue(log.contains("registered with Mesos as framework "), log);
+            assertTrue(log.startsWith("rendler: " + pages + " crawled, 0 rendered, 0 failed"), log);
+        }
+    }
+
     private static JournalFile read(Path run) {
         try {
             return JournalFile.read(run);
