@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {DemoCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true,
-        customSynopsis = {"@|bold rendler|@ [OPTIONS] URL", "@|bold rendler|@ --resume [-o DIR] [RUN OPTIONS]",
-            "@|bold rendler demo|@ [OPTIONS]", ""},
+        customSynopsis = {"@|bold rendler|@ [OPTIONS] URL", "       @|bold rendler|@ --resume [-o DIR] [RUN OPTIONS]",
+            "       @|bold rendler demo|@ [OPTIONS]", ""},
         description = {
             "Crawls a web site breadth-first from URL, screenshots every page with headless Chromium, and draws the link graph.",
             "",
