@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
             "  rendler --max-pages 20 --viewport 800x600 https://example.org/",
             "  rendler --no-render --max-pages 5000 https://example.org/docs/",
             "  rendler --master 192.168.56.10:5050 https://example.org/",
-            "  rendler --resume -o rendler-out                continue the interrupted crawl in rendler-out/",
+            "  rendler --resume -o rendler-out                continue the crawl in rendler-out/",
             "",
             ExitCode.HELP_SECTION
         })
