@@ -167,7 +167,7 @@ final class CrawlLauncher {
             ClusterBackend backend;
             try {
                 backend = options.master.equals("local") ? localBackend(outDir)
-                        : new MesosBackendFactory(options, this::warn).create(outDir, resumeAs, journal::registered);
+                        : new MesosBackendFactory(options, this::note).create(outDir, resumeAs, journal::registered);
             } catch (SetupException e) {
                 err.println("rendler: " + e.getMessage());
                 return ExitCode.SETUP;
@@ -241,7 +241,7 @@ final class CrawlLauncher {
                 what = earlier.map(h -> "a crawl of " + h.startUrl() + " begun " + h.started())
                         .orElse("the outputs of an earlier crawl, with no journal to resume from");
             } catch (JournalException e) {
-                what = "a crawl whose journal cannot be read (" + e.getMessage() + ")";
+                what = "a crawl whose journal cannot be read";
             }
             boolean ownDemo = origin.demo() && earlier.map(JournalHeader::demo).orElse(false);
             if (options.force || ownDemo) {
@@ -249,8 +249,8 @@ final class CrawlLauncher {
                 if (!options.quiet) err.println("rendler: removed " + what + " from " + shown());
                 return Optional.empty();
             }
-            err.println("rendler: " + shown() + " holds " + what + "; continue it with 'rendler --resume -o " + shown()
-                    + "', or replace it with --force");
+            err.println("rendler: " + shown() + " holds " + what + "; "
+                    + (earlier.isPresent() ? "continue it with 'rendler --resume -o " + shown() + "', or " : "") + "replace it with --force");
             return Optional.of(ExitCode.USAGE);
         } catch (IOException e) {
             err.println("rendler: cannot clear the earlier crawl from " + outDir + ": " + IoReasons.of(e));
@@ -262,10 +262,17 @@ final class CrawlLauncher {
         return options.output.toString();
     }
 
-    private void warn(String line) {
+    /** A line about the run, through the progress reporter (which -q silences). */
+    private void note(String line) {
         ProgressReporter sink = progressSink;
         if (sink != null) sink.note(line);
-        else err.println("rendler: " + line);
+        else if (!options.quiet) err.println("rendler: " + line);
+    }
+
+    /** A problem worth seeing even with -q, such as a journal that cannot be written. */
+    private void warn(String line) {
+        if (options.quiet) err.println("rendler: " + line);
+        else note(line);
     }
 
     /** For a crawl with nothing left to do: its outputs are written again from the journal. */
