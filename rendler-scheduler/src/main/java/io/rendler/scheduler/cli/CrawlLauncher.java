@@ -129,9 +129,16 @@ final class CrawlLauncher {
         }
         JournalReplay.Replayed replayed;
         try {
+            if (Journal.inUse(outDir)) {
+                err.println("rendler: the crawl in " + shown() + " is still running in another rendler; stop that one first");
+                return ExitCode.USAGE;
+            }
             replayed = JournalReplay.replay(outDir, settings);
         } catch (JournalException e) {
             err.println("rendler: " + e.getMessage());
+            return ExitCode.SETUP;
+        } catch (IOException e) {
+            err.println("rendler: cannot read the journal in " + outDir + ": " + IoReasons.of(e));
             return ExitCode.SETUP;
         }
         if (!options.quiet) replayed.notes().forEach(note -> err.println("rendler: " + note));
@@ -233,6 +240,10 @@ final class CrawlLauncher {
     private Optional<Integer> makeRoom(Path outDir) {
         CrawlFolder folder = new CrawlFolder(outDir);
         try {
+            if (Journal.inUse(outDir)) {
+                err.println("rendler: " + shown() + " holds a crawl that a rendler still running is writing; stop that one first");
+                return Optional.of(ExitCode.USAGE);
+            }
             if (!folder.holdsCrawl()) return Optional.empty();
             Optional<JournalHeader> earlier = Optional.empty();
             String what;

@@ -16,13 +16,18 @@ import io.rendler.scheduler.run.CrawlRecorder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,21 +78,50 @@ public final class Journal implements CrawlRecorder, AutoCloseable {
 
     /** Starts the journal of a new crawl in {@code dir}, replacing any file of that name. */
     public static Journal create(Path dir, JournalHeader header, Consumer<String> warn) throws IOException {
-        Path file = dir.resolve(FILE_NAME);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        Journal journal = new Journal(file, channel, warn);
+        FileChannel channel = locked(dir.resolve(FILE_NAME), StandardOpenOption.CREATE);
+        channel.truncate(0);
+        Journal journal = new Journal(dir.resolve(FILE_NAME), channel, warn);
         journal.append(headerJson(header));
         return journal;
     }
 
     /** Continues the journal in {@code dir} after a replay that read its first {@code validBytes}; a torn tail is cut off. */
     static Journal reopen(Path dir, long validBytes, Consumer<String> warn) throws IOException {
-        Path file = dir.resolve(FILE_NAME);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        FileChannel channel = locked(dir.resolve(FILE_NAME));
         channel.truncate(validBytes);
         channel.position(validBytes);
-        return new Journal(file, channel, warn);
+        return new Journal(dir.resolve(FILE_NAME), channel, warn);
+    }
+
+    /**
+     * Whether a rendler that is still running writes the journal in {@code dir}. Each holds a lock
+     * on it for its life, which the system lets go when the process ends, however it ends.
+     */
+    public static boolean inUse(Path dir) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file)) return false;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (OverlappingFileLockException e) {
+            return true; // held in this JVM
+        }
+    }
+
+    private static FileChannel locked(Path file, StandardOpenOption... extra) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.WRITE);
+        options.addAll(List.of(extra));
+        FileChannel channel = FileChannel.open(file, options);
+        boolean locked = false;
+        try {
+            locked = channel.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            // held in this JVM
+        }
+        if (!locked) {
+            channel.close();
+            throw new IOException(file + " is in use by a rendler that is still running");
+        }
+        return channel;
     }
 
     /** The settings as the header stores them, in one canonical form for comparing. */

@@ -166,6 +166,31 @@ class JournalTest {
     }
 
     @Test
+    void aCrawlStillRunningIsNeitherResumedNorReplacedByAnother(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        try (LoggingSite slow = LoggingSite.start(PAGES, 500)) {
+            Process running = Rendler.start(tmp.resolve("stdout.txt"), tmp.resolve("stderr.txt"), "--no-render", "--crawl-concurrency", "1",
+                    "--output", out.toString(), slow.startUrl());
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (JournalFile.read(out).count("launch") == 0) { // poll until the crawl is under way
+                    assertTrue(running.isAlive() && System.nanoTime() < deadline, Files.readString(tmp.resolve("stderr.txt")));
+                    Thread.sleep(20);
+                }
+                Rendler.Run resumed = resume(out);
+                assertEquals(2, resumed.exitCode(), resumed.output());
+                assertTrue(resumed.stderr().contains("is still running in another rendler"), resumed.output());
+                Rendler.Run forced = Rendler.run("--no-render", "--force", "--output", out.toString(), slow.startUrl());
+                assertEquals(2, forced.exitCode(), forced.output());
+                assertTrue(Files.exists(out.resolve("rendler.journal")), "the running crawl's journal is untouched");
+            } finally {
+                running.destroyForcibly();
+                running.waitFor();
+            }
+        }
+    }
+
+    @Test
     void resumeNeedsAJournal(@TempDir Path out) throws Exception {
         Rendler.Run resumed = resume(out);
         assertEquals(2, resumed.exitCode(), resumed.output());
