@@ -268,12 +268,12 @@ public final class MesosScheduler {
     }
 
     private void finished(String taskId, byte[] data) {
-        if (failedWhileAway(data)) {
-            adoptedRenders.remove(taskId);
+        boolean failedWhileAway = failedWhileAway(data);
+        adoptedRenders.remove(taskId);
+        if (failedWhileAway) {
             coordinator.taskEnded(taskId, TaskEnd.FAILED, "rendered while no scheduler was running, so its screenshot had nowhere to go");
             return;
         }
-        adoptedRenders.remove(taskId);
         // The executor puts its result in the FINISHED update too: framework messages are best
         // effort, status updates are delivered reliably. The core ignores the copy it already has.
         String dropped = null;
