@@ -209,7 +209,8 @@ class MesosPipelineTest {
             String frameworkId = mesos.registeredFrameworkIds().get(0);
             first.destroyForcibly(); // SIGKILL: no TEARDOWN, the master keeps the framework for its failover timeout
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(mesos.isFrameworkRegistered(frameworkId) && !mesos.isFrameworkConnected(frameworkId));
+            mesos.await(Duration.ofSeconds(30), "the master sees the scheduler gone", () -> !mesos.isFrameworkConnected(frameworkId));
+            assertTrue(mesos.isFrameworkRegistered(frameworkId), "the master keeps the framework for its failover timeout");
 
             Process resumed = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--resume", "--output", run.toString());
             String log = finish(resumed, out);
