@@ -2,6 +2,8 @@ package io.rendler.scheduler.cli;
 
 import io.rendler.mesos.FrameworkInfos;
 import io.rendler.mesos.SchedulerClient;
+import io.rendler.render.RenderSettings;
+import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.mesos.MesosBackend;
 import io.rendler.scheduler.mesos.MesosSettings;
 import io.rendler.scheduler.run.SetupException;
@@ -31,7 +33,11 @@ final class MesosBackendFactory {
         this.log = log;
     }
 
-    MesosBackend create(Path outDir) {
+    /**
+     * @param resumeAs   the framework of the crawl being resumed, to take back
+     * @param registered hears what the crawl registers as, for the journal
+     */
+    MesosBackend create(Path outDir, Optional<MesosRegistration> resumeAs, Consumer<MesosRegistration> registered) {
         URI master = masterUri(options.master);
         String advertiseHost = options.advertiseHost != null ? options.advertiseHost : localAddressTowards(master);
         MesosSettings settings = new MesosSettings(
@@ -50,7 +56,7 @@ final class MesosBackendFactory {
                 Optional.ofNullable(options.chromium),
                 options.chromiumArgs,
                 options.mesosEncoding);
-        return new MesosBackend(settings, outDir.resolve("screenshots"), log);
+        return new MesosBackend(settings, outDir.resolve("screenshots"), log, resumeAs, registered);
     }
 
     /**

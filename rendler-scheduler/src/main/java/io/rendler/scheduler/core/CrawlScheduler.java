@@ -16,22 +16,27 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The scheduler core: the crawl frontier, URL de-duplication, limits, retries and the link graph.
  *
  * <p>It is pure logic with no threads, sockets or clocks. Backends feed it events (a result
  * arrived, a task ended) and ask it for decisions (which task to launch next). It is not
- * thread-safe; {@link CrawlCoordinator} serialises access for the backends.
+ * thread-safe; {@code run.CrawlCoordinator} serialises access for the backends.
  *
  * <p>Results are keyed by page, not by task, so that a result delivered twice (once as a framework
  * message, once in the terminal status update) or late (after a retry was launched) is harmless:
  * the first result for a page wins and the rest are ignored.
+ *
+ * <p>Its state follows only from the calls made to it, in order: feeding a new core the same
+ * calls again (a journal's replay) gives the same pages, task ids and graph.
  */
 public final class CrawlScheduler {
 
@@ -74,15 +79,20 @@ public final class CrawlScheduler {
         Stage stage = page.stage(kind);
         if (stage.done) return nextTask(kind); // finished by a late result while queued for a retry
         stage.running = true;
-        int attempt = ++stage.attempts;
-        String taskId = kind.label() + "-" + page.id + "-" + attempt;
-        TaskRequest request = kind == TaskKind.CRAWL
-                ? TaskRequest.crawl(taskId, page.url, settings.limits(), boundary)
-                : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null, boundary);
-        Task task = new Task(taskId, kind, page, request.url(), request.screenshotName());
+        stage.attempts++;
+        String taskId = kind.label() + "-" + page.id + "-" + ++stage.launches;
+        Task task = kind == TaskKind.CRAWL
+                ? new Task(taskId, kind, page, page.url, null)
+                : new Task(taskId, kind, page, page.renderUrl(), ScreenshotNames.forUrl(page.url));
         running.put(taskId, task);
         issued.put(taskId, task);
-        return Optional.of(request);
+        return Optional.of(request(task));
+    }
+
+    private TaskRequest request(Task task) {
+        return task.kind == TaskKind.CRAWL
+                ? TaskRequest.crawl(task.taskId, task.url, settings.limits(), boundary)
+                : TaskRequest.render(task.taskId, task.url, settings.limits(), task.screenshotName, null, boundary);
     }
 
     public boolean hasQueuedWork(TaskKind kind) {
@@ -111,6 +121,9 @@ public final class CrawlScheduler {
         Stage stage = task.page.stage(task.kind);
         if (stage.done) return Delivery.DUPLICATE;
         stage.done = true;
+        // Its end, which may come later (a status update after the message), changes nothing now;
+        // the journal leaves such ends out, so the task stops counting as running here.
+        running.remove(taskId);
         stage.running = false;
         if (task.kind == TaskKind.CRAWL) applyCrawl(task.page, message.crawl());
         else applyRender(task.page, message.render());
@@ -120,25 +133,29 @@ public final class CrawlScheduler {
     /**
      * A task reached a terminal state. When its result never arrived (a dropped message, a crashed
      * executor) the page gets another attempt, up to the configured maximum.
+     *
+     * @return whether the end changed its page: false for a task whose page already had its
+     *         result, or one that is not running. Only ends that return true need a journal's record
+     *         (see {@link #resume}).
      */
-    public void onTaskEnded(String taskId, TaskEnd end, String reason) {
+    public boolean onTaskEnded(String taskId, TaskEnd end, String reason) {
         Task task = running.remove(taskId);
-        if (task == null) return;
+        if (task == null) return false;
         Page page = task.page;
         Stage stage = page.stage(task.kind);
-        if (stage.done) return;
+        if (stage.done) return false;
         stage.running = running.values().stream().anyMatch(t -> t.page == page && t.kind == task.kind);
-        if (stage.running) return; // another attempt is still out there
+        if (stage.running) return true; // another attempt is still out there
         String why = end == TaskEnd.FINISHED ? "finished without " + (reason == null ? "a result (message lost)" : "a usable result: " + reason)
                 : reason == null ? end.name().toLowerCase() : reason;
         if (end == TaskEnd.KILLED || stopReason != null) {
             stage.lastError = why;
-            return; // not retried; the page stays unfinished
+            return true; // not retried; the page stays unfinished until a resume
         }
         if (stage.attempts < settings.maxAttempts()) {
             events.add(new PageEvent(PageEvent.Type.RETRY, page.url, task.kind.label() + " attempt " + stage.attempts + " " + why));
             (task.kind == TaskKind.CRAWL ? crawlQueue : renderQueue).addFirst(page);
-            return;
+            return true;
         }
         stage.done = true;
         stage.lastError = task.kind.label() + " failed after " + stage.attempts + " attempts: " + why;
@@ -150,6 +167,7 @@ public final class CrawlScheduler {
             failed++;
             events.add(new PageEvent(PageEvent.Type.RENDER_FAILED, page.url, stage.lastError));
         }
+        return true;
     }
 
     /** Stops launching new work. Tasks in flight may still report. */
@@ -168,6 +186,55 @@ public final class CrawlScheduler {
 
     public Collection<String> runningTaskIds() {
         return List.copyOf(running.keySet());
+    }
+
+    /** The tasks launched and not ended, as they were handed out. */
+    public List<TaskRequest> runningTasks() {
+        return running.values().stream().map(this::request).toList();
+    }
+
+    /**
+     * Continues an interrupted crawl, after its journal was replayed: the stop is lifted, and every
+     * page whose crawl or render was cut short (killed, ended after the stop, or in flight when
+     * the scheduler died) is queued again in page order, its interrupted attempt not counted.
+     * Tasks whose page already had its result are forgotten, whatever {@code adoptRunning} says.
+     *
+     * @param adoptRunning keep the other running tasks: their executors outlived the scheduler
+     *                     (Mesos failover) and will still report. Otherwise they are gone (local
+     *                     mode, where they ran inside the dead process) and their pages run again.
+     */
+    public void resume(boolean adoptRunning) {
+        stopReason = null;
+        running.values().removeIf(task -> !adoptRunning || task.page.stage(task.kind).done);
+        requeueCutShort(TaskKind.CRAWL, crawlQueue, page -> true);
+        requeueCutShort(TaskKind.RENDER, renderQueue, page -> page.renderQueued);
+    }
+
+    /** Queues the pages cut short, ahead of those still waiting, as retries are. */
+    private void requeueCutShort(TaskKind kind, ArrayDeque<Page> queue, Predicate<Page> wanted) {
+        Set<Page> queued = new HashSet<>(queue);
+        Set<Page> busy = new HashSet<>();
+        running.values().stream().filter(task -> task.kind == kind).forEach(task -> busy.add(task.page));
+        List<Page> cutShort = new ArrayList<>();
+        for (Page page : pages) {
+            Stage stage = page.stage(kind);
+            stage.running = busy.contains(page);
+            if (stage.done || stage.running || queued.contains(page) || !wanted.test(page)) continue;
+            if (stage.attempts > 0) stage.attempts--;
+            stage.lastError = null;
+            cutShort.add(page);
+        }
+        for (int i = cutShort.size() - 1; i >= 0; i--) queue.addFirst(cutShort.get(i));
+    }
+
+    /** Pages admitted so far, the start page included. */
+    public int pageCount() {
+        return pages.size();
+    }
+
+    /** The URLs of the pages admitted after the first {@code count}, in order. */
+    public List<String> admittedSince(int count) {
+        return pages.subList(count, pages.size()).stream().map(page -> page.url).toList();
     }
 
     /** The page events since the last call. */
@@ -241,7 +308,10 @@ public final class CrawlScheduler {
                 if (!pagesByUrl.containsKey(href)) admit(href, page.depth + 1);
             }
             page.links = List.copyOf(kept);
-            if (settings.render()) renderQueue.add(page);
+            if (settings.render()) {
+                page.renderQueued = true;
+                renderQueue.add(page);
+            }
         }
         events.add(new PageEvent(PageEvent.Type.CRAWLED, page.url,
                 result.html() ? "HTTP " + result.httpStatus() + ", " + page.links.size() + " links" + (result.truncated() ? ", truncated" : "")
@@ -259,8 +329,8 @@ public final class CrawlScheduler {
         }
     }
 
+    /** Links found after a stop are admitted too: a resumed crawl must know of them. */
     private void admit(String url, int depth) {
-        if (stopReason != null) return;
         if (depth > settings.maxDepth()) {
             depthLimitReached = true;
             return;
@@ -285,7 +355,10 @@ public final class CrawlScheduler {
 
     /** One kind of work on one page. */
     private static final class Stage {
+        /** Attempts charged against the maximum; one cut short by a stop or a crash is given back on resume. */
         int attempts;
+        /** Tasks launched, for unique task ids: a Mesos task id is best not reused. */
+        int launches;
         boolean running;
         boolean done;
         String lastError;
@@ -302,6 +375,8 @@ public final class CrawlScheduler {
         RenderResult renderResult;
         Page redirectTarget;
         List<String> links = List.of();
+        /** Crawled as HTML in a rendering run: its render was queued. */
+        boolean renderQueued;
 
         Page(int id, String url, int depth) {
             this.id = id;

@@ -1,8 +1,6 @@
 package io.rendler.scheduler.run;
 
-import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.CrawlScheduler;
-import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.RunSummary;
 import io.rendler.scheduler.output.OutputFile;
@@ -13,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One crawl from start to written outputs: builds the core, starts the backend, waits for the end
+ * One crawl from start to written outputs: takes the core (new, or replayed from a journal), starts the backend, waits for the end
  * (or a stop: Ctrl-C, a time limit), gives tasks in flight a bounded grace period, then writes
  * every output for whatever was done. Outputs are written even when the backend fails.
  */
@@ -29,7 +27,8 @@ public final class CrawlRun {
     public record Result(RunSummary summary, GraphSnapshot graph, List<OutputFile> written, boolean interrupted,
             Optional<RuntimeException> failure) {}
 
-    private final CrawlSettings settings;
+    private final CrawlScheduler core;
+    private final CrawlRecorder recorder;
     private final ClusterBackend backend;
     private final Outputs outputs;
     private final ProgressReporter progress;
@@ -39,9 +38,11 @@ public final class CrawlRun {
     private volatile String pendingStop;
     private final CountDownLatch stopWaiting = new CountDownLatch(1);
 
-    public CrawlRun(CrawlSettings settings, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
+    /** @param recorder hears every change to {@code core}: the journal */
+    public CrawlRun(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
             Duration grace, Optional<Duration> timeLimit) {
-        this.settings = settings;
+        this.core = core;
+        this.recorder = recorder;
         this.backend = backend;
         this.outputs = outputs;
         this.progress = progress;
@@ -66,7 +67,7 @@ public final class CrawlRun {
 
     public Result run() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        CrawlCoordinator coord = new CrawlCoordinator(new CrawlScheduler(settings));
+        CrawlCoordinator coord = new CrawlCoordinator(core, recorder);
         coordinator = coord;
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
@@ -82,7 +83,7 @@ public final class CrawlRun {
             if (failure == null) failure = backend.failure().orElse(null);
             GraphSnapshot graph = coord.snapshot();
             var p = coord.progress();
-            RunSummary summary = new RunSummary(settings.startUrl(), p.crawled(), p.rendered(), p.failed(),
+            RunSummary summary = new RunSummary(core.settings().startUrl(), p.crawled(), p.rendered(), p.failed(),
                     graph.links().size(), Duration.ofNanos(System.nanoTime() - start), coord.outcome());
             progress.close();
             List<OutputFile> written = outputs.write(graph, summary);
