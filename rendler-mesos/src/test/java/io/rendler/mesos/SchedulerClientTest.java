@@ -182,16 +182,23 @@ class SchedulerClientTest {
         master.nextSubscribe(new Streamed(streamHeaders("s1", MesosEncoding.JSON), first));
         master.nextSubscribe(new Streamed(streamHeaders("s2", MesosEncoding.JSON), subscribedStream(15.0)));
         // a call timeout shorter than the stream's life must not cut the stream
-        SchedulerClient client = start(master.config().withCallTimeout(Duration.ofMillis(200)));
+        MutableClock clock = new MutableClock();
+        SchedulerClient client = new SchedulerClient(master.config().withCallTimeout(Duration.ofMillis(200)), INFO, listener,
+                MesosHttp.newClient(), sleeps::add, clock, () -> 0.5, this::recordFatal);
+        cleanup.add(client);
+        client.start();
         assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
 
+        // The watchdog measures silence on the client's clock, which only the test moves: 0.6 s in
+        // 50 ms beats, twice the allowed silence, however slowly the machine runs.
         byte[] heartbeat = "{\"type\":\"HEARTBEAT\"}".getBytes(UTF_8);
-        for (int i = 0; i < 12; i++) { // 0.6 s, twice the allowed silence, in 50 ms beats
+        for (int i = 0; i < 12; i++) {
             first.send(heartbeat);
-            Thread.sleep(50);
+            assertEquals("event HEARTBEAT", listener.next(), "each heartbeat reaches the listener, and nothing else");
+            clock.advance(Duration.ofMillis(50));
         }
-        assertEquals(12, listener.next(12).size(), "all heartbeats arrive and nothing else");
-        // now silence: 3 intervals of 0.1 s later the watchdog gives up on the stream
+        // now silence: past 3 intervals of 0.1 s the watchdog gives up on the stream
+        clock.advance(Duration.ofMillis(301));
         String disconnected = listener.next();
         assertTrue(disconnected.startsWith("disconnected no event from the master for"), disconnected);
         assertEquals("subscribed " + RECORDED_FRAMEWORK_ID, listener.next());
