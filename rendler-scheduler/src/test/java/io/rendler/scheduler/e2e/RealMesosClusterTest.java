@@ -255,9 +255,9 @@ class RealMesosClusterTest {
                 .sorted(Comparator.comparingDouble(Task::firstStatusAt))
                 .collect(Collectors.groupingBy(Task::work, TreeMap::new, Collectors.toList()));
         for (List<Task> tasks : byWork.values()) {
-            // Executors report RUNNING only for slow tasks, so a task's first status is often its last:
-            // a page's work done twice shows as two FINISHED tasks.
-            assertTrue(tasks.stream().filter(t -> t.state().equals("TASK_FINISHED")).count() <= 1, "finished twice: " + tasks);
+            // (A page may rightly have two FINISHED renders: one that finished while no scheduler was there
+            // to take its upload, and the one run again for it. And as executors report RUNNING only for
+            // slow tasks, a task's first status may be its last, so this checks the order of the ends.)
             for (int i = 1; i < tasks.size(); i++) {
                 assertTrue(tasks.get(i).firstStatusAt() >= tasks.get(i - 1).endedAt(), "launched again while running: " + tasks);
             }
