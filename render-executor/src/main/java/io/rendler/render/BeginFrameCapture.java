@@ -85,12 +85,13 @@ final class BeginFrameCapture implements PageCapture {
      * throws {@link FramesStalled} rather than wait out the deadline for a tab that draws nothing.
      */
     @Override
-    public byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+    public byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled, int maxHeight) {
         CDPSession session = page.context().newCDPSession(page);
         try {
             // An HTTP error status still loads a page, and that page gets its screenshot.
             page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(PageCapture.millisLeft(deadlineNanos)));
             drawFramesUntilLoaded(page, session, deadlineNanos);
+            PageCapture.growToPage(page, maxHeight);
             return screenshot(session, deadlineNanos, giveUpWhenStalled);
         } finally {
             detachQuietly(session);

@@ -30,10 +30,11 @@ final class CdpScreenshot implements PageCapture {
     }
 
     @Override
-    public byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+    public byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled, int maxHeight) {
         // An HTTP error status still loads a page, and that page gets its screenshot.
         page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.LOAD).setTimeout(PageCapture.millisLeft(deadlineNanos)));
         PageCapture.millisLeft(deadlineNanos); // a TimeoutError if the load used up the time; else the watchdog bounds it
+        PageCapture.growToPage(page, maxHeight);
         try {
             return capture(page);
         } catch (PlaywrightException e) {

@@ -2,6 +2,7 @@ package io.rendler.render;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.options.ViewportSize;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,26 @@ interface PageCapture {
 
     /**
      * Navigates to {@code url}, waits for the load event and returns the PNG, all before
-     * {@code deadlineNanos}. With {@code giveUpWhenStalled}, may throw {@link BeginFrameCapture.FramesStalled}
-     * rather than wait out the deadline for a tab that draws nothing.
+     * {@code deadlineNanos}: of the viewport, or of the whole page up to {@code maxHeight} when that
+     * is taller ({@link #growToPage}). With {@code giveUpWhenStalled}, may throw
+     * {@link BeginFrameCapture.FramesStalled} rather than wait out the deadline for a tab that draws nothing.
      */
-    byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled);
+    byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled, int maxHeight);
+
+    /**
+     * For a full-page screenshot: makes the viewport as tall as the loaded page, up to
+     * {@code maxHeight}, so the next frame draws all of it. The tab sets its viewport back before the
+     * next page ({@link Tab#ready}). Does nothing when {@code maxHeight} is the viewport's height.
+     */
+    static void growToPage(Page page, int maxHeight) {
+        ViewportSize viewport = page.viewportSize();
+        if (viewport == null || maxHeight <= viewport.height) return;
+        Object measured = page.evaluate(
+                "() => Math.max(document.documentElement ? document.documentElement.scrollHeight : 0, document.body ? document.body.scrollHeight : 0)");
+        int pageHeight = measured instanceof Number number ? number.intValue() : 0;
+        int height = Math.min(maxHeight, pageHeight);
+        if (height > viewport.height) page.setViewportSize(viewport.width, height);
+    }
 
     /** The time left until {@code deadlineNanos}, at least 1 ms; a {@link TimeoutError} once there is none. */
     static long millisLeft(long deadlineNanos) {

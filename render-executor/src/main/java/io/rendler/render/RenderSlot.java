@@ -176,7 +176,8 @@ final class RenderSlot implements AutoCloseable {
         for (int newTabs = 0; ; ) {
             try {
                 fence.arm(current, url, boundary);
-                byte[] png = capture.loadAndCapture(current, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED);
+                byte[] png = capture.loadAndCapture(current, url, deadlineNanos, newTabs < NEW_TABS_WHEN_STALLED,
+                        limits.maxScreenshotHeight());
                 return new Capture(png, current.url());
             } catch (BeginFrameCapture.FramesStalled e) {
                 LOG.log(Level.INFO, "render slot {0}: {1} for {2}; loading it again in a new tab", id, e.getMessage(), url);

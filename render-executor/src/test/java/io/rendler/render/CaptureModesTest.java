@@ -69,6 +69,24 @@ class CaptureModesTest {
         assertArrayEquals(drawnOnItsOwn, drawnOnRequest, "screenshots of " + path + " differ");
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aFullPageScreenshotIsAsTallAsThePageUpToTheCap(boolean framesOnRequest) throws Exception {
+        RenderHandler handler = framesOnRequest ? onRequest : ownFrames;
+        PageLimits fullPage = new PageLimits(15_000, 1 << 20, 5, 1280, 800, PageLimits.DEFAULT_USER_AGENT, 5000);
+
+        BufferedImage tall = image(render(handler, "/tall.html?h=3000", "full-" + framesOnRequest, fullPage));
+        assertEquals(1280, tall.getWidth());
+        assertEquals(3000, tall.getHeight());
+        assertEquals(0xdd1111, tall.getRGB(640, 2990) & 0xffffff, "the page's last pixels are in it");
+
+        assertEquals(5000, image(render(handler, "/tall.html?h=20000", "capped-" + framesOnRequest, fullPage)).getHeight(), "cut at the cap");
+        assertEquals(800, image(render(handler, "/tall.html?h=300", "short-" + framesOnRequest, fullPage)).getHeight(),
+                "a page shorter than the viewport still fills it");
+        // The next page without --full-page gets the viewport again in the same tab.
+        assertEquals(800, image(render(handler, "/tall.html?h=3000", "viewport-" + framesOnRequest, PageLimits.defaults())).getHeight());
+    }
+
     @Test
     void aHeadlessShellThatCannotDrawFramesOnRequestFallsBackToItsOwnFrames(@TempDir Path dir) throws Exception {
         Path shell = BrowserLocator.forThisMachine().locate(Optional.empty());
@@ -94,11 +112,19 @@ class CaptureModesTest {
     }
 
     private Path render(RenderHandler handler, String path, String tag) throws Exception {
+        return render(handler, path, tag, PageLimits.defaults());
+    }
+
+    private Path render(RenderHandler handler, String path, String tag, PageLimits limits) throws Exception {
         String url = site.url(path) + (path.contains("?") ? "&" : "?") + tag;
-        TaskRequest request = TaskRequest.render(tag + path, url, PageLimits.defaults(), ScreenshotNames.forUrl(url), null, Boundary.unrestricted());
+        TaskRequest request = TaskRequest.render(tag + path, url, limits, ScreenshotNames.forUrl(url), null, Boundary.unrestricted());
         RenderResult result = handler.handle(request).render();
         assertSucceeded(result);
         return screenshots.resolve(result.screenshot());
+    }
+
+    private static BufferedImage image(Path png) throws IOException {
+        return ImageIO.read(png.toFile());
     }
 
     private static int[] pixels(Path png) throws IOException {

@@ -132,6 +132,7 @@ final class TestSite implements AutoCloseable {
             requestedPaths.add(path);
             switch (path) {
                 case "/page.html" -> send(exchange, 200, "text/html; charset=utf-8", PAGE);
+                case "/tall.html" -> send(exchange, 200, "text/html", tallPage(exchange.getRequestURI().getQuery()));
                 case "/style.css" -> send(exchange, 200, "text/css", STYLE);
                 case "/blue.png" -> send(exchange, 200, "image/png", solidPng(IMAGE_BLUE));
                 case "/missing.html" -> send(exchange, 404, "text/html; charset=utf-8", MISSING);
@@ -231,5 +232,12 @@ final class TestSite implements AutoCloseable {
         releaseHangingRequests.countDown();
         server.stop(0);
         threads.shutdownNow();
+    }
+
+    /** A page {@code h} CSS pixels tall (from the query {@code h=N}): white, with a red band at its very bottom. */
+    private static String tallPage(String query) {
+        int height = Integer.parseInt(query.replaceAll(".*\\bh=(\\d+).*", "$1"));
+        return "<!doctype html><html><body style=\"margin:0\"><div style=\"height:" + (height - 100)
+                + "px\"></div><div style=\"height:100px;background:#dd1111\"></div></body></html>";
     }
 }

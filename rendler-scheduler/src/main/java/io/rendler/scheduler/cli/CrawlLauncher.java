@@ -312,9 +312,14 @@ final class CrawlLauncher {
 
     private CrawlSettings settings(String startUrl) {
         PageLimits defaults = PageLimits.defaults();
+        if (options.fullPage && (options.maxHeight < options.viewport.height() || options.maxHeight > PageLimits.MAX_SCREENSHOT_HEIGHT)) {
+            throw new IllegalArgumentException("--max-height must be between the viewport's height (" + options.viewport.height()
+                    + ") and " + PageLimits.MAX_SCREENSHOT_HEIGHT + ", not " + options.maxHeight);
+        }
         PageLimits limits = new PageLimits(options.pageTimeout.toMillis(), options.maxPageSize, options.maxRedirects,
                 options.viewport.width(), options.viewport.height(),
-                options.userAgent != null ? options.userAgent : defaults.userAgent());
+                options.userAgent != null ? options.userAgent : defaults.userAgent(),
+                options.fullPage ? options.maxHeight : options.viewport.height());
         return new CrawlSettings(startUrl, options.maxPages, options.maxDepth, scope(startUrl), limits, !options.noRender,
                 options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl));
     }

@@ -16,7 +16,7 @@ final class CrawlOptions {
      */
     static final Set<String> WHAT_TO_CRAWL = Set.of("--max-pages", "--max-depth", "--same-host", "--allow-domain",
             "--allow-prefix", "--no-render", "--viewport", "--page-timeout", "--max-page-size", "--max-redirects",
-            "--max-attempts", "--user-agent");
+            "--max-attempts", "--user-agent", "--full-page", "--max-height");
 
     // --- What to crawl ---
     @Option(names = "--max-pages", paramLabel = "N", defaultValue = "100", order = 10,
@@ -79,6 +79,15 @@ final class CrawlOptions {
             converter = Converters.ViewportConverter.class,
             description = "Screenshot size in CSS pixels. Default: ${DEFAULT-VALUE}.")
     Converters.Viewport viewport;
+
+    @Option(names = "--full-page", order = 32,
+            description = "Screenshot the whole page, not only the viewport: as tall as the page, up to --max-height.")
+    boolean fullPage;
+
+    @Option(names = "--max-height", paramLabel = "PX", defaultValue = "10000", order = 32,
+            description = "With --full-page: the tallest screenshot, in CSS pixels; a longer page is cut there."
+                    + " At most 16384, Chromium's limit. Default: ${DEFAULT-VALUE}.")
+    int maxHeight;
 
     @Option(names = "--page-timeout", paramLabel = "DURATION", defaultValue = "15s", order = 33,
             converter = Converters.DurationConverter.class,

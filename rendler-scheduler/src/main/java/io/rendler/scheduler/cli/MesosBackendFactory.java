@@ -65,7 +65,8 @@ final class MesosBackendFactory {
      * so only a flood of junk uploads reaches this.
      */
     private long screenshotBudget() {
-        return 2L * options.viewport.width() * options.viewport.height() * Math.max(1, options.maxPages);
+        int height = options.fullPage ? Math.max(options.maxHeight, options.viewport.height()) : options.viewport.height();
+        return 2L * options.viewport.width() * height * Math.max(1, options.maxPages);
     }
 
     private static URI masterUri(String address) {

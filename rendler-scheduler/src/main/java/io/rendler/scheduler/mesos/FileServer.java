@@ -131,8 +131,8 @@ public final class FileServer implements AutoCloseable {
      * The URL a render executor PUTs the screenshot {@code name} to. From now on one PNG of
      * {@code width} x {@code height} under that name is welcome, once.
      */
-    public String uploadUrl(String name, int width, int height) {
-        inbox.expect(name, width, height);
+    public String uploadUrl(String name, int width, int minHeight, int maxHeight) {
+        inbox.expect(name, width, minHeight, maxHeight);
         return advertisedBase + "/screenshots/" + new String(token, StandardCharsets.US_ASCII) + "/" + name;
     }
 

@@ -182,7 +182,8 @@ public final class MesosBackend implements ClusterBackend {
     private TaskRequest withUploadUrl(TaskRequest request) {
         if (request.kind() != TaskKind.RENDER) return request;
         return request.withUploadUrl(
-                files.uploadUrl(request.screenshotName(), request.limits().viewportWidth(), request.limits().viewportHeight()));
+                files.uploadUrl(request.screenshotName(), request.limits().viewportWidth(), request.limits().viewportHeight(),
+                        request.limits().maxScreenshotHeight()));
     }
 
     @Override

@@ -29,8 +29,16 @@ final class ScreenshotInbox {
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
     private long spent; // bytes stored plus bytes reserved by uploads under way; guarded by this
 
-    /** The pixel size a screenshot must have. */
-    record Size(int width, int height) {
+    /** The pixel size a screenshot must have: its width, and a height in a range (one height unless --full-page). */
+    record Size(int width, int minHeight, int height) {
+        boolean fits(PngInfo png) {
+            return png.width() == width && png.height() >= minHeight && png.height() <= height;
+        }
+
+        String describe() {
+            return width + "x" + (minHeight == height ? Integer.toString(height) : minHeight + "-" + height);
+        }
+
         /**
          * The most bytes a PNG of this size can need: its raw rows (a filter byte and four RGBA
          * bytes a pixel) plus a generous allowance for chunk and deflate framing. A 1280x800
@@ -62,10 +70,13 @@ final class ScreenshotInbox {
         this.budget = budget;
     }
 
-    /** Lets one upload of {@code name} in, as a PNG of {@code width} x {@code height}. Asking again is harmless. */
-    void expect(String name, int width, int height) {
+    /**
+     * Lets one upload of {@code name} in, as a PNG {@code width} wide and {@code minHeight} to
+     * {@code maxHeight} tall. Asking again is harmless.
+     */
+    void expect(String name, int width, int minHeight, int maxHeight) {
         if (!NAME.matcher(name).matches()) throw new IllegalArgumentException("not a screenshot file name: " + name);
-        expected.put(name, new Size(width, height));
+        expected.put(name, new Size(width, minHeight, maxHeight));
     }
 
     /** Starts receiving {@code length} bytes for {@code name}, or says why not before any byte is read. */
@@ -75,7 +86,7 @@ final class ScreenshotInbox {
         if (stored.contains(name)) throw new Refused(409, name + " is already stored");
         if (length < 0) throw new Refused(411, "send the screenshot with a Content-Length");
         if (length > size.maxBytes()) {
-            throw new Refused(413, length + " bytes is more than a " + size.width() + "x" + size.height() + " PNG needs");
+            throw new Refused(413, length + " bytes is more than a " + size.describe() + " PNG needs");
         }
         reserve(length);
         try {
@@ -137,9 +148,9 @@ final class ScreenshotInbox {
             } catch (IllegalArgumentException e) {
                 throw new Refused(415, e.getMessage());
             }
-            if (png.width() != size.width() || png.height() != size.height()) {
+            if (!size.fits(png)) {
                 throw new Refused(415, "the PNG is " + png.width() + "x" + png.height() + ", not the "
-                        + size.width() + "x" + size.height() + " screenshot asked for");
+                        + size.describe() + " screenshot asked for");
             }
         }
 

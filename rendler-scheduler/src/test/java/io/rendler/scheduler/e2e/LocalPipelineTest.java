@@ -50,6 +50,21 @@ class LocalPipelineTest {
     }
 
     @Test
+    void fullPageScreenshotsAreAsTallAsTheirPagesUpToTheCap(@TempDir Path out) throws Exception {
+        Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "12", "--viewport", "800x600",
+                "--full-page", "--max-height", "1500", site.startUrl());
+        assertEquals(0, run.exitCode(), run.output());
+        java.util.List<java.awt.image.BufferedImage> images = new java.util.ArrayList<>();
+        try (var pngs = Files.list(out.resolve("screenshots"))) {
+            for (Path png : pngs.toList()) images.add(javax.imageio.ImageIO.read(png.toFile()));
+        }
+        assertFalse(images.isEmpty(), run.output());
+        assertTrue(images.stream().allMatch(i -> i.getWidth() == 800 && i.getHeight() >= 600 && i.getHeight() <= 1500),
+                "every screenshot 800 wide and 600 to 1500 tall");
+        assertTrue(images.stream().anyMatch(i -> i.getHeight() > 600), "some demo page is longer than the viewport");
+    }
+
+    @Test
     void limitsCutTheGraphButKeepItConsistent(@TempDir Path out) throws Exception {
         Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "7", "--no-render", site.startUrl());
         assertEquals(0, run.exitCode(), run.output());

@@ -103,7 +103,7 @@ class FileServerTest {
         }
         // and a screenshot still gets in
         byte[] png = png(40, 30);
-        assertEquals(201, put(server.uploadUrl("a.png", 40, 30), png).statusCode());
+        assertEquals(201, put(server.uploadUrl("a.png", 40, 30, 30), png).statusCode());
         assertArrayEquals(png, Files.readAllBytes(screenshots.resolve("a.png")));
     }
 
@@ -125,7 +125,7 @@ class FileServerTest {
     @Test
     void cutsOffAnUploadThatTricklesAndKeepsNothingOfIt() throws Exception {
         start(STRICT);
-        String path = URI.create(server.uploadUrl("slow.png", 40, 30)).getPath();
+        String path = URI.create(server.uploadUrl("slow.png", 40, 30, 30)).getPath();
         byte[] png = png(40, 30);
         Socket socket = connect();
         OutputStream out = socket.getOutputStream();
@@ -136,14 +136,14 @@ class FileServerTest {
         assertClosedByServer(socket);
 
         eventually(() -> listing(screenshots).isEmpty(), "the partial upload is removed: " + listing(screenshots));
-        assertEquals(201, put(server.uploadUrl("slow.png", 40, 30), png).statusCode(), "a later upload of the name still works");
+        assertEquals(201, put(server.uploadUrl("slow.png", 40, 30, 30), png).statusCode(), "a later upload of the name still works");
     }
 
     @Test
     void anUploadThatBreaksOffLeavesNoFileAndGivesItsBudgetBack() throws Exception {
         byte[] png = png(40, 30);
         start(new FileServer.Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 16, 16, png.length));
-        String path = URI.create(server.uploadUrl("cut.png", 40, 30)).getPath();
+        String path = URI.create(server.uploadUrl("cut.png", 40, 30, 30)).getPath();
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             out.write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + png.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -152,13 +152,13 @@ class FileServerTest {
             assertEquals(-1, socket.getInputStream().read(), "no answer to half a body");
         }
         eventually(() -> listing(screenshots).isEmpty(), "no file is left: " + listing(screenshots));
-        assertEquals(201, put(server.uploadUrl("cut.png", 40, 30), png).statusCode());
+        assertEquals(201, put(server.uploadUrl("cut.png", 40, 30, 30), png).statusCode());
     }
 
     @Test
     void refusesAWrongToken() throws Exception {
         start(PATIENT);
-        String url = server.uploadUrl("a.png", 40, 30);
+        String url = server.uploadUrl("a.png", 40, 30, 30);
         String token = url.split("/")[4];
         String wrong = url.replace(token, token.substring(0, token.length() - 1) + (token.endsWith("0") ? "1" : "0"));
         assertEquals(403, put(wrong, png(40, 30)).statusCode());
@@ -169,7 +169,7 @@ class FileServerTest {
     @Test
     void refusesNamesTheSchedulerDidNotAskFor() throws Exception {
         start(PATIENT);
-        String asked = server.uploadUrl("asked.png", 40, 30);
+        String asked = server.uploadUrl("asked.png", 40, 30, 30);
         assertEquals(404, put(asked.replace("asked.png", "other.png"), png(40, 30)).statusCode());
         assertEquals(404, put(asked.replace("asked.png", "..%2Fescape.png"), png(40, 30)).statusCode());
         assertEquals(List.of(), listing(screenshots));
@@ -178,7 +178,7 @@ class FileServerTest {
     @Test
     void takesOnlyAPngOfTheAskedSize() throws Exception {
         start(PATIENT);
-        String url = server.uploadUrl("a.png", 40, 30);
+        String url = server.uploadUrl("a.png", 40, 30, 30);
         HttpResponse<String> html = put(url, "<html>not a picture</html>".getBytes(StandardCharsets.UTF_8));
         assertEquals(415, html.statusCode());
         assertTrue(html.body().contains("PNG signature"), html.body());
@@ -193,20 +193,31 @@ class FileServerTest {
     @Test
     void refusesMoreBytesThanAPngOfTheAskedSizeCanNeed() throws Exception {
         start(PATIENT);
-        String url = server.uploadUrl("a.png", 40, 30);
-        long cap = new ScreenshotInbox.Size(40, 30).maxBytes();
+        String url = server.uploadUrl("a.png", 40, 30, 30);
+        long cap = new ScreenshotInbox.Size(40, 30, 30).maxBytes();
         byte[] huge = Arrays.copyOf(png(40, 30), (int) cap + 1);
         assertEquals(413, put(url, huge).statusCode());
         assertEquals(List.of(), listing(screenshots));
     }
 
     @Test
+    void aFullPageScreenshotMayBeAnyHeightFromTheViewportsToTheCap() throws Exception {
+        start(PATIENT);
+        assertEquals(201, put(server.uploadUrl("tall.png", 40, 30, 100), png(40, 80)).statusCode());
+        HttpResponse<String> tooTall = put(server.uploadUrl("taller.png", 40, 30, 100), png(40, 120));
+        assertEquals(415, tooTall.statusCode());
+        assertTrue(tooTall.body().contains("not the 40x30-100 screenshot asked for"), tooTall.body());
+        assertEquals(415, put(server.uploadUrl("short.png", 40, 30, 100), png(40, 20)).statusCode(), "shorter than the viewport");
+        assertEquals(List.of("tall.png"), listing(screenshots));
+    }
+
+    @Test
     void storesEachScreenshotOnceAndAnswers409After() throws Exception {
         start(PATIENT);
         byte[] first = png(40, 30);
-        String url = server.uploadUrl("a.png", 40, 30);
+        String url = server.uploadUrl("a.png", 40, 30, 30);
         assertEquals(201, put(url, first).statusCode());
-        assertEquals(url, server.uploadUrl("a.png", 40, 30), "a retried task is handed the same URL");
+        assertEquals(url, server.uploadUrl("a.png", 40, 30, 30), "a retried task is handed the same URL");
         HttpResponse<String> again = put(url, png(40, 30, 0x00ff00));
         assertEquals(409, again.statusCode());
         assertTrue(again.body().contains("already stored"), again.body());
@@ -217,9 +228,9 @@ class FileServerTest {
     void refusesUploadsPastTheRunsBudget() throws Exception {
         byte[] png = png(40, 30);
         start(new FileServer.Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 16, 16, png.length * 2L + 10));
-        assertEquals(201, put(server.uploadUrl("a.png", 40, 30), png).statusCode());
-        assertEquals(201, put(server.uploadUrl("b.png", 40, 30), png).statusCode());
-        HttpResponse<String> third = put(server.uploadUrl("c.png", 40, 30), png);
+        assertEquals(201, put(server.uploadUrl("a.png", 40, 30, 30), png).statusCode());
+        assertEquals(201, put(server.uploadUrl("b.png", 40, 30, 30), png).statusCode());
+        HttpResponse<String> third = put(server.uploadUrl("c.png", 40, 30, 30), png);
         assertEquals(507, third.statusCode());
         assertTrue(third.body().contains("budget"), third.body());
         assertEquals(List.of("a.png", "b.png"), listing(screenshots));
