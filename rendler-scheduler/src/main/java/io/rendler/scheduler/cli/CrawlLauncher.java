@@ -8,6 +8,8 @@ import io.rendler.crawl.CrawlHandler;
 import io.rendler.render.RenderHandler;
 import io.rendler.render.RenderSettings;
 import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.Politeness;
+import io.rendler.scheduler.core.UrlPatterns;
 import io.rendler.scheduler.core.Scope;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -122,12 +125,15 @@ final class CrawlLauncher {
     }
 
     private CrawlSettings settings(String startUrl) {
-        PageLimits defaults = PageLimits.defaults();
         PageLimits limits = new PageLimits(options.pageTimeout.toMillis(), options.maxPageSize, options.maxRedirects,
                 options.viewport.width(), options.viewport.height(),
-                options.userAgent != null ? options.userAgent : defaults.userAgent());
+                options.userAgent != null ? options.userAgent : VersionInfo.userAgent());
+        if (options.perHostConcurrency < 0) throw new IllegalArgumentException("--per-host-concurrency must not be negative");
+        Politeness politeness = new Politeness(!options.ignoreRobots, options.perHostConcurrency,
+                options.delay == null ? Duration.ZERO : options.delay);
         return new CrawlSettings(startUrl, options.maxPages, options.maxDepth, scope(startUrl), limits, !options.noRender,
-                options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl));
+                options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl), politeness,
+                UrlPatterns.of(options.includes, options.excludes));
     }
 
     private Scope scope(String startUrl) {

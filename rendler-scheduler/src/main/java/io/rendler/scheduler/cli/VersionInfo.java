@@ -1,6 +1,7 @@
 package io.rendler.scheduler.cli;
 
 import io.rendler.render.BrowserLocator;
+import io.rendler.common.PageLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,12 @@ final class VersionInfo implements CommandLine.IVersionProvider {
             "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
             chromium()
         };
+    }
+
+    /** The default User-Agent: Rendler, its version, and where to read about it. */
+    static String userAgent() {
+        String version = buildProperties().getProperty("version", "dev");
+        return "Rendler/" + version + " (+" + PageLimits.PROJECT_URL + ")";
     }
 
     private static Properties buildProperties() {

@@ -6,6 +6,7 @@ import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.RunSummary;
 import io.rendler.scheduler.output.OutputFile;
+import io.rendler.scheduler.robots.RobotsFetcher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class CrawlRun {
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
         RuntimeException failure = null;
+        RobotsFetcher robots = new RobotsFetcher(settings.limits().userAgent(), Duration.ofMillis(settings.limits().timeoutMillis()),
+                settings.guard());
+        coord.onRobotsWanted(origin -> robots.fetchAsync(origin, coord::robotsKnown));
         try {
             try {
                 backend.start(coord);
@@ -79,6 +83,7 @@ public final class CrawlRun {
             return new Result(summary, graph, written, pendingStop != null, Optional.ofNullable(failure));
         } finally {
             progress.close();
+            robots.close();
             backend.close();
         }
     }
