@@ -62,9 +62,11 @@ public final class CrawlRun {
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
         RuntimeException failure = null;
-        RobotsFetcher robots = new RobotsFetcher(settings.limits().userAgent(), Duration.ofMillis(settings.limits().timeoutMillis()),
-                settings.guard());
-        coord.onRobotsWanted(origin -> robots.fetchAsync(origin, coord::robotsKnown));
+        // The core asks for a host's robots.txt only when it obeys them (not with --ignore-robots).
+        RobotsFetcher robots = settings.politeness().obeyRobots()
+                ? new RobotsFetcher(settings.limits().userAgent(), Duration.ofMillis(settings.limits().timeoutMillis()), settings.guard())
+                : null;
+        if (robots != null) coord.onRobotsWanted(origin -> robots.fetchAsync(origin, coord::robotsKnown));
         try {
             try {
                 backend.start(coord);
@@ -83,7 +85,7 @@ public final class CrawlRun {
             return new Result(summary, graph, written, pendingStop != null, Optional.ofNullable(failure));
         } finally {
             progress.close();
-            robots.close();
+            if (robots != null) robots.close();
             backend.close();
         }
     }
