@@ -61,8 +61,8 @@ final class CrawlOptions {
     int perHostConcurrency;
 
     @Option(names = "--delay", paramLabel = "DURATION", order = 27, converter = Converters.DurationConverter.class,
-            description = "Wait at least this long on each host between one fetch or render starting or ending and the"
-                    + " next one starting, e.g. 500ms. A longer robots.txt Crawl-delay wins. Default: none.")
+            description = "Wait at least this long on each host between the end of one fetch or render and the start of"
+                    + " the next, one at a time, e.g. 500ms. A longer robots.txt Crawl-delay wins. Default: none.")
     Duration delay;
 
     @Option(names = "--no-render", order = 15,

@@ -155,7 +155,7 @@ public final class CrawlScheduler {
         long now = nanoClock.getAsLong();
         long best = Long.MAX_VALUE;
         for (Host host : hosts.values()) {
-            if (host.robots == null || !host.belowConcurrencyLimit(settings.politeness())) continue;
+            if (host.robots == null || readyAt(host) == Long.MAX_VALUE) continue;
             long hostWait = Math.max(0, readyAt(host) - now);
             if (readyAt(host) == Long.MIN_VALUE) hostWait = 0;
             if (!host.queue(kind).isEmpty()) best = Math.min(best, hostWait);
@@ -428,14 +428,19 @@ public final class CrawlScheduler {
         return host;
     }
 
-    /** When {@code host} may start its next task: its delay after the last start or end there. */
+    /**
+     * When {@code host} may start its next task: its delay after the last task there ended. With a
+     * delay, a host gets one task at a time: spacing only the launches would not space the
+     * requests, since under Mesos a task reaches its executor after a varying lag.
+     */
     private long readyAt(Host host) {
         if (!host.belowConcurrencyLimit(settings.politeness())) return Long.MAX_VALUE;
         Duration delay = settings.politeness().delay();
         Duration crawlDelay = host.robots == null ? Duration.ZERO : host.robots.crawlDelay();
         if (crawlDelay.compareTo(delay) > 0) delay = crawlDelay;
-        if (delay.isZero() || host.lastActivity == NEVER) return Long.MIN_VALUE;
-        return host.lastActivity + delay.toNanos();
+        if (delay.isZero()) return Long.MIN_VALUE;
+        if (host.inFlight > 0) return Long.MAX_VALUE;
+        return host.lastActivity == NEVER ? Long.MIN_VALUE : host.lastActivity + delay.toNanos();
     }
 
     private void skip(Page page, TaskKind kind, String url, String reason) {

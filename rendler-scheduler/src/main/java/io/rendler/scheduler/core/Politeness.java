@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param obeyRobots         fetch each host's robots.txt before its first task and skip what it disallows
  * @param perHostConcurrency tasks in flight to one host at most; 0 for no limit
- * @param delay              the least time between one task's start or end on a host and the next start
- *                           there; a robots.txt Crawl-delay that is longer wins
+ * @param delay              the least time between the end of one task on a host and the start of the
+ *                           next; with a delay a host gets one task at a time. A longer Crawl-delay wins
  */
 public record Politeness(boolean obeyRobots, int perHostConcurrency, Duration delay) {
 

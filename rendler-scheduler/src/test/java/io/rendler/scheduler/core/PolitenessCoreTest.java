@@ -63,7 +63,7 @@ class PolitenessCoreTest {
     }
 
     @Test
-    void theDelayCountsFromTheLastStartOrEndOnTheHost() {
+    void withADelayAHostGetsOneTaskAtATimeAndWaitsAfterEachEnd() {
         CrawlScheduler s = scheduler(new Politeness(false, 0, Duration.ofMillis(500)), false, UrlPatterns.all());
         TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
         now[0] += 200 * MS;
@@ -77,9 +77,14 @@ class PolitenessCoreTest {
         now[0] += MS;
         TaskRequest one = s.nextTask(TaskKind.CRAWL).orElseThrow();
         assertEquals(ROOT + "1", one.url());
-        assertTrue(s.nextTask(TaskKind.CRAWL).isEmpty(), "the next start waits 500 ms after this one");
-        now[0] += 500 * MS;
-        assertEquals(ROOT + "2", s.nextTask(TaskKind.CRAWL).orElseThrow().url(), "no limit on tasks in flight, only the delay");
+        now[0] += 5_000 * MS;
+        assertTrue(s.nextTask(TaskKind.CRAWL).isEmpty(), "one at a time: /1 is still in flight");
+        assertTrue(s.nanosUntilReady(TaskKind.CRAWL).isEmpty(), "only /1's end can free the host");
+        finish(s, one, html(one));
+        now[0] += 499 * MS;
+        assertTrue(s.nextTask(TaskKind.CRAWL).isEmpty());
+        now[0] += MS;
+        assertEquals(ROOT + "2", s.nextTask(TaskKind.CRAWL).orElseThrow().url());
     }
 
     @Test
