@@ -341,8 +341,13 @@ class CrawlHandlerTest {
                 thrown.set(t);
             }
         });
+        int hanging = site.hangingRequests();
         caller.start();
-        Thread.sleep(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (site.hangingRequests() == hanging) { // the crawl is waiting on the server now
+            assertTrue(System.nanoTime() < deadline, "the crawl never reached /hang");
+            Thread.onSpinWait();
+        }
 
         long start = System.nanoTime();
         caller.interrupt();

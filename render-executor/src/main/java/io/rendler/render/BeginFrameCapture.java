@@ -34,13 +34,10 @@ import java.util.concurrent.TimeUnit;
  * it is used only under a {@link SlotWatchdog}, which also ends a command that a crashed renderer
  * will never answer.
  */
-final class BeginFrameCapture {
+final class BeginFrameCapture implements PageCapture {
 
     /** Frames only on request; the request's frame runs every compositor stage before it is drawn. */
     static final List<String> CHROMIUM_ARGS = List.of("--enable-begin-frame-control", "--run-all-compositor-stages-before-draw");
-
-    /** RENDLER_BEGIN_FRAMES=0 takes screenshots as on any other Chromium, to compare the two ({@link RenderSettings}). */
-    static final String DISABLE_ENV = "RENDLER_BEGIN_FRAMES";
 
     static final int FRAME_INTERVAL_MILLIS = 16;
 
@@ -61,7 +58,10 @@ final class BeginFrameCapture {
         }
     }
 
-    private BeginFrameCapture() {}
+    @Override
+    public List<String> chromiumArgs() {
+        return CHROMIUM_ARGS;
+    }
 
     /** Whether {@code executable} is a headless shell (Debian's, Chrome for Testing's, Playwright's). */
     static boolean supportedBy(Path executable) {
@@ -84,11 +84,12 @@ final class BeginFrameCapture {
      * passed between two steps; a step that hangs is the watchdog's. With {@code giveUpWhenStalled},
      * throws {@link FramesStalled} rather than wait out the deadline for a tab that draws nothing.
      */
-    static byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled) {
+    @Override
+    public byte[] loadAndCapture(Page page, String url, long deadlineNanos, boolean giveUpWhenStalled) {
         CDPSession session = page.context().newCDPSession(page);
         try {
             // An HTTP error status still loads a page, and that page gets its screenshot.
-            page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(RenderSlot.millisLeft(deadlineNanos)));
+            page.navigate(url, new Page.NavigateOptions().setWaitUntil(WaitUntilState.COMMIT).setTimeout(PageCapture.millisLeft(deadlineNanos)));
             drawFramesUntilLoaded(page, session, deadlineNanos);
             return screenshot(session, deadlineNanos, giveUpWhenStalled);
         } finally {
@@ -99,12 +100,12 @@ final class BeginFrameCapture {
     private static void drawFramesUntilLoaded(Page page, CDPSession session, long deadlineNanos) {
         while (true) {
             session.send("HeadlessExperimental.beginFrame", new JsonObject());
-            long waitMillis = Math.min(FRAME_INTERVAL_MILLIS, RenderSlot.millisLeft(deadlineNanos));
+            long waitMillis = Math.min(FRAME_INTERVAL_MILLIS, PageCapture.millisLeft(deadlineNanos));
             try {
                 page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(waitMillis));
                 return;
             } catch (TimeoutError notYet) {
-                RenderSlot.millisLeft(deadlineNanos); // the page's own time is up: that timeout is the one to report
+                PageCapture.millisLeft(deadlineNanos); // the page's own time is up: that timeout is the one to report
             }
         }
     }
@@ -121,7 +122,7 @@ final class BeginFrameCapture {
         // frames would wait for it, unless the caller would rather try a new tab.
         long stalledAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STALLED_AFTER_MILLIS);
         for (int frames = 1; ; frames++) {
-            RenderSlot.millisLeft(deadlineNanos);
+            PageCapture.millisLeft(deadlineNanos);
             JsonObject frame = session.send("HeadlessExperimental.beginFrame", params);
             if (frame.has("screenshotData")) return Base64.getDecoder().decode(frame.get("screenshotData").getAsString());
             if (giveUpWhenStalled && System.nanoTime() - stalledAt > 0) throw new FramesStalled(frames);

@@ -82,7 +82,7 @@ public final class BrowserLocator {
 
     /** Where Playwright keeps the browser it downloads (it does not download here: that needs internet). */
     private static Optional<Path> playwrightDownloadedChromium() {
-        try (Playwright playwright = Playwright.create(RenderSlot.playwrightOptions())) {
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
             return Optional.of(Path.of(playwright.chromium().executablePath()));
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -55,14 +55,19 @@ final class PlaywrightDriverCache {
     static synchronized void install(Map<String, String> env) {
         if (System.getProperty(DIR_PROPERTY) != null || env.containsKey(DIR_ENV) || "0".equals(env.get(OFF_ENV))) return;
         try {
-            Optional<Path> root = cacheRoot(env).or(() -> privateTempRoot(Path.of(System.getProperty("java.io.tmpdir")),
-                    System.getProperty("user.name", "unknown")));
+            Optional<Path> root = root(env);
             if (root.isEmpty()) return;
             Path driver = prepare(root.get(), bundledVersion(), PlaywrightDriverCache::unpackBundledDriver);
             System.setProperty(DIR_PROPERTY, driver.toString());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.INFO, "not caching the Playwright driver, it will be unpacked to a temporary directory: {0}", e.toString());
         }
+    }
+
+    /** Where Rendler keeps files for this user: {@link #cacheRoot}, else {@link #privateTempRoot}. */
+    static Optional<Path> root(Map<String, String> env) {
+        return cacheRoot(env).or(() -> privateTempRoot(Path.of(System.getProperty("java.io.tmpdir")),
+                System.getProperty("user.name", "unknown")));
     }
 
     /** {@code $XDG_CACHE_HOME/rendler}, else {@code $HOME/.cache/rendler}; empty when neither is usable. */

@@ -46,6 +46,7 @@ public final class RenderHandler implements TaskHandler {
         this.settings = settings;
         Path chromium = locator.locate(settings.chromium());
         PlaywrightDriverCache.install(System.getenv());
+        BrowserProcess.deleteLeftovers(DriverWrapper.tempBase());
         try {
             Files.createDirectories(settings.screenshotDir());
         } catch (IOException e) {
@@ -61,7 +62,7 @@ public final class RenderHandler implements TaskHandler {
         List<RenderSlot> slots = new ArrayList<>();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (int i = 0; i < settings.parallelism(); i++) {
-            RenderSlot slot = new RenderSlot(i, chromium, settings.extraChromiumArgs(), settings.beginFrames());
+            RenderSlot slot = new RenderSlot(i, chromium, settings);
             slots.add(slot);
             // A plain thread per start: these are long blocking calls, not work for the common pool.
             CompletableFuture<Void> started = new CompletableFuture<>();
@@ -167,12 +168,11 @@ public final class RenderHandler implements TaskHandler {
     /** Writes under a temporary name first, so nobody ever sees half a PNG. */
     private static void writeAtomically(Path target, byte[] png) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".part");
-        Files.write(partial, png);
         try {
+            Files.write(partial, png);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(partial);
-            throw e;
+        } finally {
+            Files.deleteIfExists(partial); // only there when the write or the move failed (a full disk)
         }
     }
 

@@ -1,12 +1,5 @@
 package io.rendler.render;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.CDPSession;
-import com.microsoft.playwright.PlaywrightException;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,29 +9,30 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Watches one render slot's Playwright driver and browser while a page is in flight, and kills the
- * driver (and the browser under it) when the page runs past its deadline, the browser dies or the
- * page's renderer crashed. The call in flight then fails, because the driver's pipe closes, and the
- * slot starts over.
+ * Puts every call a render slot makes into Playwright or DevTools under a deadline: while a call is
+ * in flight it kills the slot's {@link BrowserProcess} when the deadline passes, when Chromium dies,
+ * when the page's renderer crashed, or when the browser's memory grows past its cap. The call then
+ * fails, because the driver's pipe closes, and the slot starts over.
  *
  * <p>Why it is needed: a DevTools command ({@link BeginFrameCapture}, {@link CdpScreenshot}) has no
- * timeout, and a renderer that crashed never answers one. Once a page has had a DevTools session,
- * Playwright's driver also does not always notice that its browser died, so a pending navigation
- * can wait forever. All of these were seen here (RenderHandlerTest, RenderRecoveryTest).
+ * timeout, and a renderer that crashed never answers one. Playwright's driver also does not always
+ * notice that its browser died: a navigation, or even a {@code newPage} or {@code newContext}, then
+ * waits forever. All of these were seen here (RenderRecoveryTest, BrowserKillTest).
  */
 final class SlotWatchdog {
 
-    /** Why the watchdog ended the driver. */
-    enum Reason { TIMED_OUT, BROWSER_DIED, PAGE_CRASHED }
+    /** Why the watchdog killed the browser. */
+    enum Reason { TIMED_OUT, BROWSER_DIED, PAGE_CRASHED, OUT_OF_MEMORY }
 
     static final class Fired extends RuntimeException {
         private final Reason reason;
 
         Fired(Reason reason) {
             super(switch (reason) {
-                case TIMED_OUT -> "page ran past its deadline";
+                case TIMED_OUT -> "ran past its deadline";
                 case BROWSER_DIED -> "browser exited";
                 case PAGE_CRASHED -> "renderer crashed";
+                case OUT_OF_MEMORY -> "browser used more memory than its cap";
             });
             this.reason = reason;
         }
@@ -58,51 +52,41 @@ final class SlotWatchdog {
         return thread;
     });
 
-    private final ProcessHandle driver;
-    private final ProcessHandle browser;
+    private final BrowserProcess browser;
+    private final long memoryCapBytes;
 
-    private SlotWatchdog(ProcessHandle driver, ProcessHandle browser) {
-        this.driver = driver;
+    SlotWatchdog(BrowserProcess browser, long memoryCapBytes) {
         this.browser = browser;
+        this.memoryCapBytes = memoryCapBytes;
     }
 
     /**
-     * For a browser that Playwright launched from this JVM (browser, under the driver, under this
-     * JVM). Empty when its process cannot be found that way: then nothing could be killed safely.
-     */
-    static Optional<SlotWatchdog> forLaunchedBrowser(Browser launched) {
-        long pid = -1;
-        try {
-            CDPSession session = launched.newBrowserCDPSession();
-            JsonObject info = session.send("SystemInfo.getProcessInfo");
-            session.detach();
-            for (JsonElement process : info.getAsJsonArray("processInfo")) {
-                JsonObject fields = process.getAsJsonObject();
-                if ("browser".equals(fields.get("type").getAsString())) pid = fields.get("id").getAsLong();
-            }
-        } catch (PlaywrightException | IllegalStateException | NullPointerException e) {
-            return Optional.empty(); // a browser without the SystemInfo domain, or an unexpected answer
-        }
-        Optional<ProcessHandle> browser = ProcessHandle.of(pid);
-        return browser.flatMap(ProcessHandle::parent)
-                .filter(driver -> driver.parent().map(ProcessHandle::pid).orElse(-1L) == ProcessHandle.current().pid())
-                .map(driver -> new SlotWatchdog(driver, browser.get()));
-    }
-
-    /**
-     * Runs {@code action}; throws {@link Fired} if the watchdog had to end the driver meanwhile.
-     * {@code pageCrashed} is read from the watchdog's thread: the slot's crash listener sets it while
-     * the action waits on the driver.
+     * Runs {@code action}, which calls into the browser; throws {@link Fired} if the watchdog had to
+     * kill the browser meanwhile. {@code pageCrashed} is read from the watchdog's thread: a crash
+     * listener sets it while the action waits on the driver.
      */
     <T> T guard(long deadlineNanos, BooleanSupplier pageCrashed, Supplier<T> action) {
+        return watch(() -> System.nanoTime() - deadlineNanos > 0 ? Reason.TIMED_OUT
+                : !browser.isAlive() ? Reason.BROWSER_DIED
+                : pageCrashed.getAsBoolean() ? Reason.PAGE_CRASHED
+                : browser.memoryBytes() > memoryCapBytes ? Reason.OUT_OF_MEMORY : null, action);
+    }
+
+    /** Runs {@code action} under the deadline alone: for starting and closing, when the browser may come and go. */
+    void bound(long deadlineNanos, Runnable action) {
+        watch(() -> System.nanoTime() - deadlineNanos > 0 ? Reason.TIMED_OUT : null, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T watch(Supplier<Reason> check, Supplier<T> action) {
         // Null while the action runs; then either the Reason the watchdog fired for, or FINISHED. One
-        // compare-and-set decides, so a check that runs late can no longer end a driver the slot kept.
+        // compare-and-set decides, so a check that runs late can no longer kill a browser the slot kept.
         AtomicReference<Object> outcome = new AtomicReference<>();
         ScheduledFuture<?> checks = TIMER.scheduleAtFixedRate(() -> {
-            Reason reason = System.nanoTime() - deadlineNanos > 0 ? Reason.TIMED_OUT
-                    : !browser.isAlive() ? Reason.BROWSER_DIED
-                    : pageCrashed.getAsBoolean() ? Reason.PAGE_CRASHED : null;
-            if (reason != null && outcome.compareAndSet(null, reason)) killDriverAndBrowser();
+            Reason reason = check.get();
+            if (reason != null && outcome.compareAndSet(null, reason)) browser.kill();
         }, CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         T result = null;
         RuntimeException failure = null;
@@ -113,16 +97,9 @@ final class SlotWatchdog {
         } finally {
             checks.cancel(false);
         }
-        // Even an answer that beat the kill is dropped: the driver is going, and the slot must know.
+        // Even an answer that beat the kill is dropped: the browser is going, and the slot must know.
         if (outcome.compareAndExchange(null, FINISHED) instanceof Reason reason) throw new Fired(reason);
         if (failure != null) throw failure;
         return result;
-    }
-
-    private void killDriverAndBrowser() {
-        // Browser, renderers and helpers first: once the driver is gone they would be orphans.
-        List<ProcessHandle> descendants = driver.descendants().toList();
-        descendants.forEach(ProcessHandle::destroyForcibly);
-        driver.destroyForcibly();
     }
 }

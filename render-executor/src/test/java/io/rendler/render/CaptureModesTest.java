@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The same pages through both ways of taking a screenshot: frames drawn on request
  * ({@link BeginFrameCapture}, the default on a headless shell) and Chromium's own frames (any other
- * Chromium, or RENDLER_BEGIN_FRAMES=0). The pixels must not depend on which one ran.
+ * Chromium, or {@link RenderSettings#beginFrames()} false). The pixels must not depend on which one ran.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)

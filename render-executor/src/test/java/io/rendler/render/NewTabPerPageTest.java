@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rendler.common.Boundary;
 import io.rendler.common.PageLimits;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +29,8 @@ class NewTabPerPageTest {
     @Test
     void everyPageInANewTabIsCapturedWithTheSamePixels() throws Exception {
         try (TestSite site = new TestSite();
-                RenderSlot slot = new RenderSlot(0, BrowserLocator.forThisMachine().locate(Optional.empty()), OFFLINE, true, 1)) {
+                RenderSlot slot = new RenderSlot(0, BrowserLocator.forThisMachine().locate(Optional.empty()),
+                        RenderSettings.defaults(Path.of("unused")).withExtraChromiumArgs(OFFLINE), 1)) {
             int[] first = pixels(slot.capture(site.url("/page.html?tab=0"), LIMITS, Boundary.unrestricted()).png());
             assertEquals(1280 * 800, first.length);
 

@@ -99,8 +99,9 @@ class RenderRecoveryTest {
     @Test
     @Order(3)
     void aBrowserKilledWhileIdleCostsAtMostOnePage() throws Exception {
-        ChromiumProcesses.killTree(ChromiumProcesses.browsers().get(0));
-        Thread.sleep(200);
+        ProcessHandle browser = ChromiumProcesses.browsers().get(0);
+        ChromiumProcesses.killTree(browser);
+        browser.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS); // dead before the next render asks for it
 
         RenderResult first = render(site.url("/page.html?first-after-idle-kill"));
         RenderResult second = render(site.url("/page.html?second-after-idle-kill"));

@@ -149,6 +149,16 @@ final class TestSite implements AutoCloseable {
                 case "/spins-after-load.html" -> send(exchange, 200, "text/html",
                         "<!doctype html><p>Loaded</p><script>onload = () => setTimeout(() => { for (;;) {} }, 0);</script>");
                 case "/upload-broken" -> send(exchange, 500, "text/plain", "disk full");
+                case "/late-page.html" -> sendLate(exchange, "text/html; charset=utf-8", PAGE.getBytes(StandardCharsets.UTF_8));
+                // Loads, then reloads itself every 100 ms, for as long as it is left open.
+                case "/reloads-itself.html" -> send(exchange, 200, "text/html",
+                        "<!doctype html><p>Again</p><script>onload = () => setTimeout(() => location.reload(), 100);</script>");
+                // Allocates without end (outside the JavaScript heap), while an image keeps its load event waiting.
+                case "/allocates.html" -> send(exchange, 200, "text/html", """
+                        <!doctype html><p>Hungry</p><img src="/hang.png"><script>
+                        const kept = [];
+                        (function grow() { for (let i = 0; i < 4; i++) kept.push(new Uint8Array(16 << 20).fill(1)); setTimeout(grow, 0); })();
+                        </script>""");
                 default -> {
                     if (path.startsWith("/upload/") && exchange.getRequestMethod().equals("PUT")) {
                         uploads.put(path, new Upload(exchange.getRequestHeaders().getFirst("Content-Type"),

@@ -279,10 +279,12 @@ class ExecutorRunLoopTest {
         assertEquals(Set.of("done TASK_RUNNING", "done TASK_FINISHED", "busy TASK_RUNNING", "MESSAGE"), seen.keySet());
         TaskStatus doneRunning = seen.get("done TASK_RUNNING").getUpdate().getStatus();
         first.send(acknowledged(doneRunning));
+        // Events are handled in order: once the loop has logged this KILL, it has handled the ACK too.
+        first.send(killEvent("after-the-ack"));
+        awaitLog("KILL for task after-the-ack");
 
         EventStream second = subscribedStream();
         streams.add(second);
-        Thread.sleep(200); // let the ACK land before the agent "restarts"
         first.drop();
 
         Request resubscribe = awaitSubscribe(2);
@@ -531,6 +533,14 @@ class ExecutorRunLoopTest {
         assertEquals("/api/v1/executor", request.path());
         assertEquals("application/json", request.header("Content-Type"));
         return decode(request);
+    }
+
+    private void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("never logged '" + text + "'; log:\n" + log());
+            Thread.sleep(10);
+        }
     }
 
     private Request awaitSubscribe(int count) throws InterruptedException {

@@ -75,6 +75,8 @@ public final class HostileSite implements AutoCloseable {
     /** Released on close, so that the routes that never end do end. */
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Map<String, CompletableFuture<Long>> streams = new ConcurrentHashMap<>();
+    /** How many requests have reached {@code /hang}, so a test can wait for one instead of sleeping. */
+    private final java.util.concurrent.atomic.AtomicInteger hangs = new java.util.concurrent.atomic.AtomicInteger();
 
     private HostileSite(HttpServer server, ExecutorService workers) {
         this.server = server;
@@ -114,6 +116,11 @@ public final class HostileSite implements AutoCloseable {
      */
     public CompletableFuture<Long> bytesStreamed(String pathAndQuery) {
         return streams.computeIfAbsent(pathAndQuery, key -> new CompletableFuture<>());
+    }
+
+    /** Requests that have reached {@code /hang} so far. */
+    public int hangingRequests() {
+        return hangs.get();
     }
 
     @Override
@@ -257,6 +264,7 @@ public final class HostileSite implements AutoCloseable {
     }
 
     private void hang() throws InterruptedException {
+        hangs.incrementAndGet();
         closing.await(10, TimeUnit.MINUTES);
     }
 

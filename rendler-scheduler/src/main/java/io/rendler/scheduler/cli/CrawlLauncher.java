@@ -7,16 +7,26 @@ import io.rendler.common.UrlNormalizer;
 import io.rendler.crawl.CrawlHandler;
 import io.rendler.render.RenderHandler;
 import io.rendler.render.RenderSettings;
+import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.core.Politeness;
-import io.rendler.scheduler.core.UrlPatterns;
+import io.rendler.scheduler.core.Progress;
 import io.rendler.scheduler.core.Scope;
+import io.rendler.scheduler.core.UrlPatterns;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
+import io.rendler.scheduler.journal.CrawlFolder;
+import io.rendler.scheduler.journal.Journal;
+import io.rendler.scheduler.journal.JournalException;
+import io.rendler.scheduler.journal.JournalHeader;
+import io.rendler.scheduler.journal.JournalReplay;
+import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.local.LocalBackend;
 import io.rendler.scheduler.output.OutputFile;
 import io.rendler.scheduler.output.OutputWriter;
 import io.rendler.scheduler.run.ClusterBackend;
+import io.rendler.scheduler.run.CrawlCoordinator;
+import io.rendler.scheduler.run.CrawlRecorder;
 import io.rendler.scheduler.run.CrawlRun;
 import io.rendler.scheduler.run.ProgressReporter;
 import io.rendler.scheduler.run.SetupException;
@@ -25,6 +35,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,12 +49,25 @@ import sun.misc.Signal;
  */
 final class CrawlLauncher {
 
+    /**
+     * How the crawl was asked for: the command line a resume repeats, and whether it was the demo,
+     * which may replace its own earlier crawl without asking.
+     */
+    record Origin(List<String> args, boolean demo) {
+        Origin {
+            args = List.copyOf(args);
+        }
+    }
+
     private final CrawlOptions options;
+    private final Origin origin;
     private final PrintStream out;
     private final PrintStream err;
+    private volatile ProgressReporter progressSink;
 
-    CrawlLauncher(CrawlOptions options, PrintStream out, PrintStream err) {
+    CrawlLauncher(CrawlOptions options, Origin origin, PrintStream out, PrintStream err) {
         this.options = options;
+        this.origin = origin;
         this.out = out;
         this.err = err;
     }
@@ -61,6 +85,7 @@ final class CrawlLauncher {
         return url;
     }
 
+    /** A new crawl of {@code startUrl}, into an --output folder that holds no other crawl (or --force). */
     int run(String startUrl) {
         CrawlSettings settings;
         try {
@@ -70,24 +95,113 @@ final class CrawlLauncher {
             return ExitCode.USAGE;
         }
         Path outDir = options.output.toAbsolutePath().normalize();
-        ProgressReporter.Mode mode = options.quiet ? ProgressReporter.Mode.QUIET : ProgressReporter.detectMode();
-        ProgressReporter progress = new ProgressReporter(err, mode, settings.maxPages(), settings.render());
-        ClusterBackend backend;
+        Optional<Integer> refused = makeRoom(outDir);
+        if (refused.isPresent()) return refused.get();
+        Journal journal;
         try {
             prepareOutputDir(outDir, !options.noRender);
-            backend = options.master.equals("local") ? localBackend(outDir) : new MesosBackendFactory(options, progress::note).create(outDir);
+            journal = Journal.create(outDir, new JournalHeader(Journal.FORMAT, VersionInfo.build(), Instant.now(), origin.args(),
+                    origin.demo(), Journal.settingsJson(settings)), this::warn);
         } catch (SetupException e) {
             err.println("rendler: " + e.getMessage());
             return ExitCode.SETUP;
+        } catch (IOException e) {
+            err.println("rendler: cannot write the journal in " + outDir + ": " + IoReasons.of(e));
+            return ExitCode.SETUP;
         }
+        return execute(new CrawlScheduler(settings), journal, Optional.empty(), "crawling " + startUrl);
+    }
+
+    /**
+     * Continues the crawl journaled in --output: the journal is replayed into a new core, pages cut
+     * short are queued again, and the crawl runs on. Under Mesos the framework is taken back, and
+     * its tasks still running are adopted rather than launched again.
+     */
+    int resume(JournalHeader header) {
+        Path outDir = options.output.toAbsolutePath().normalize();
+        CrawlSettings settings;
+        try {
+            settings = settings(header.startUrl());
+        } catch (IllegalArgumentException e) {
+            err.println("rendler: the journal in " + shown() + " no longer gives valid settings: " + e.getMessage());
+            return ExitCode.SETUP;
+        }
+        if (!Journal.settingsJson(settings).equals(header.settings())) {
+            err.println("rendler: the crawl in " + shown() + " was started by rendler " + header.rendler()
+                    + ", whose settings this rendler reads differently; start afresh with --force");
+            return ExitCode.SETUP;
+        }
+        JournalReplay.Replayed replayed;
+        try {
+            if (Journal.inUse(outDir)) {
+                err.println("rendler: the crawl in " + shown() + " is still running in another rendler; stop that one first");
+                return ExitCode.USAGE;
+            }
+            replayed = JournalReplay.replay(outDir, settings);
+        } catch (JournalException e) {
+            err.println("rendler: " + e.getMessage());
+            return ExitCode.SETUP;
+        } catch (IOException e) {
+            err.println("rendler: cannot read the journal in " + outDir + ": " + IoReasons.of(e));
+            return ExitCode.SETUP;
+        }
+        if (!options.quiet) replayed.notes().forEach(note -> err.println("rendler: " + note));
+        CrawlScheduler core = replayed.core();
+        boolean adopt = !options.master.equals("local") && replayed.mesos().isPresent();
+        core.resume(adopt);
+        if (core.isFinished()) {
+            if (!options.quiet) err.println("rendler: the crawl of " + settings.startUrl() + " in " + shown() + " is already complete; writing its outputs again");
+            return execute(core, CrawlRecorder.NONE, new NothingToRun(), null);
+        }
+        Journal journal;
+        try {
+            prepareOutputDir(outDir, !options.noRender);
+            journal = replayed.reopen(this::warn);
+        } catch (SetupException e) {
+            err.println("rendler: " + e.getMessage());
+            return ExitCode.SETUP;
+        } catch (IOException e) {
+            err.println("rendler: cannot write the journal in " + outDir + ": " + IoReasons.of(e));
+            return ExitCode.SETUP;
+        }
+        journal.resumed(adopt, VersionInfo.build());
+        Progress done = core.progress();
+        String banner = "resuming the crawl of " + settings.startUrl() + " begun " + header.started() + ": " + done.crawled()
+                + " crawled, " + done.rendered() + " rendered, " + (done.pendingCrawls() + done.pendingRenders()) + " tasks to go"
+                + (adopt ? ", " + done.inFlight() + " to take back from Mesos" : "");
+        return execute(core, journal, adopt ? replayed.mesos() : Optional.empty(), banner);
+    }
+
+    private int execute(CrawlScheduler core, Journal journal, Optional<MesosRegistration> resumeAs, String banner) {
+        try (journal) {
+            Path outDir = options.output.toAbsolutePath().normalize();
+            ClusterBackend backend;
+            try {
+                backend = options.master.equals("local") ? localBackend(outDir)
+                        : new MesosBackendFactory(options, this::note).create(outDir, resumeAs, journal::registered);
+            } catch (SetupException e) {
+                err.println("rendler: " + e.getMessage());
+                return ExitCode.SETUP;
+            }
+            return execute(core, journal, backend, banner);
+        }
+    }
+
+    /** Runs the crawl on {@code backend} and writes its outputs; {@code banner} (with the backend) is the first line. */
+    private int execute(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, String banner) {
+        Path outDir = options.output.toAbsolutePath().normalize();
+        ProgressReporter.Mode mode = options.quiet ? ProgressReporter.Mode.QUIET : ProgressReporter.detectMode();
+        ProgressReporter progress = new ProgressReporter(err, mode, core.settings().maxPages(), core.settings().render());
+        progressSink = progress;
         CrawlRun.Outputs outputs = (graph, summary) -> {
             OutputWriter.Written written = new OutputWriter().write(outDir, graph, summary);
             if (!options.quiet) err.println("rendler: " + written.graphvizNote());
             return written.timed();
         };
-        CrawlRun run = new CrawlRun(settings, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
-        if (!options.quiet) {
-            err.println("rendler: crawling " + startUrl + " (" + backend.describe() + ", " + settings.scope()
+        CrawlRun run = new CrawlRun(core, recorder, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
+        CrawlSettings settings = core.settings();
+        if (!options.quiet && banner != null) {
+            err.println("rendler: " + banner + " (" + backend.describe() + ", " + settings.scope()
                     + (options.allowPrivate ? ", private addresses allowed" : "")
                     + ", max " + settings.maxPages() + " pages, depth " + settings.maxDepth() + ")");
         }
@@ -121,7 +235,82 @@ final class CrawlLauncher {
             err.println("rendler: the start page failed: " + start.error());
             return ExitCode.START_PAGE_FAILED;
         }
+        if (start.status() == PageStatus.UNFINISHED) {
+            err.println("rendler: nothing was crawled: the run stopped (" + result.summary().stopReason()
+                    + ") before the start page was done");
+            return ExitCode.START_PAGE_FAILED;
+        }
         return ExitCode.OK;
+    }
+
+    /**
+     * A new crawl must not mix with another one's journal and screenshots: with --force (or when
+     * the demo finds its own earlier crawl) the old one is removed, otherwise the user is asked.
+     */
+    private Optional<Integer> makeRoom(Path outDir) {
+        CrawlFolder folder = new CrawlFolder(outDir);
+        try {
+            if (Journal.inUse(outDir)) {
+                err.println("rendler: " + shown() + " holds a crawl that a rendler still running is writing; stop that one first");
+                return Optional.of(ExitCode.USAGE);
+            }
+            if (!folder.holdsCrawl()) return Optional.empty();
+            Optional<JournalHeader> earlier = Optional.empty();
+            String what;
+            try {
+                earlier = JournalReplay.exists(outDir) ? Optional.of(JournalReplay.readHeader(outDir)) : Optional.empty();
+                what = earlier.map(h -> "a crawl of " + h.startUrl() + " begun " + h.started())
+                        .orElse("the outputs of an earlier crawl, with no journal to resume from");
+            } catch (JournalException e) {
+                what = "a crawl whose journal cannot be read";
+            }
+            boolean ownDemo = origin.demo() && earlier.map(JournalHeader::demo).orElse(false);
+            if (options.force || ownDemo) {
+                folder.clear();
+                if (!options.quiet) err.println("rendler: removed " + what + " from " + shown());
+                return Optional.empty();
+            }
+            err.println("rendler: " + shown() + " holds " + what + "; "
+                    + (earlier.isPresent() ? "continue it with 'rendler --resume -o " + shown() + "', or " : "") + "replace it with --force");
+            return Optional.of(ExitCode.USAGE);
+        } catch (IOException e) {
+            err.println("rendler: cannot clear the earlier crawl from " + outDir + ": " + IoReasons.of(e));
+            return Optional.of(ExitCode.SETUP);
+        }
+    }
+
+    private String shown() {
+        return options.output.toString();
+    }
+
+    /** A line about the run, through the progress reporter (which -q silences). */
+    private void note(String line) {
+        ProgressReporter sink = progressSink;
+        if (sink != null) sink.note(line);
+        else if (!options.quiet) err.println("rendler: " + line);
+    }
+
+    /** A problem worth seeing even with -q, such as a journal that cannot be written. */
+    private void warn(String line) {
+        if (options.quiet) err.println("rendler: " + line);
+        else note(line);
+    }
+
+    /** For a crawl with nothing left to do: its outputs are written again from the journal. */
+    private static final class NothingToRun implements ClusterBackend {
+        @Override
+        public String describe() {
+            return "nothing left to run";
+        }
+
+        @Override
+        public void start(CrawlCoordinator coordinator) {}
+
+        @Override
+        public void killRunning() {}
+
+        @Override
+        public void close() {}
     }
 
     private CrawlSettings settings(String startUrl) {
@@ -176,20 +365,31 @@ final class CrawlLauncher {
     }
 
     /**
-     * The first Ctrl-C (or SIGTERM) stops launching work and lets the run finish up and write its
-     * outputs; a second one exits at once.
+     * The first Ctrl-C (or SIGTERM) stops launching work and lets the tasks in flight finish within
+     * the grace period; a second one stops waiting for them, and the outputs are written from what is
+     * known; a third exits at once. Chromium and Playwright's drivers run in sessions of their own, so
+     * the terminal's SIGINT reaches only this JVM and pages in flight are not failed by it.
      */
     private void installStopSignals(CrawlRun run, ProgressReporter progress) {
         AtomicInteger signals = new AtomicInteger();
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    if (signals.incrementAndGet() > 1) {
-                        err.println("\nrendler: second " + signal.getName() + ", exiting without waiting");
-                        Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+                    switch (signals.incrementAndGet()) {
+                        case 1 -> {
+                            progress.note("SIG" + signal.getName() + ": stopping; press Ctrl-C again to stop waiting for pages in flight");
+                            run.requestStop("interrupted");
+                        }
+                        case 2 -> {
+                            progress.note("second SIG" + signal.getName() + ": not waiting for pages in flight; writing the outputs"
+                                    + " (press Ctrl-C again to quit without them)");
+                            run.stopWaiting();
+                        }
+                        default -> {
+                            err.println("\nrendler: SIG" + signal.getName() + " again, exiting without writing the outputs");
+                            Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+                        }
                     }
-                    progress.note("SIG" + signal.getName() + ": stopping; press Ctrl-C again to quit at once");
-                    run.requestStop("interrupted");
                 });
             } catch (IllegalArgumentException e) {
                 // The platform has no such signal; Ctrl-C then falls back to the JVM default.

@@ -4,10 +4,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The options shared by {@code rendler URL} and {@code rendler demo}. Defaults suit a first run. */
 final class CrawlOptions {
+
+    /**
+     * The options that say what a crawl crawls. They are fixed for its life: a resume takes them
+     * from the journal and refuses new values, while the others (how and where to run) may change.
+     */
+    static final Set<String> WHAT_TO_CRAWL = Set.of("--max-pages", "--max-depth", "--same-host", "--allow-domain",
+            "--allow-prefix", "--no-render", "--viewport", "--page-timeout", "--max-page-size", "--max-redirects",
+            "--max-attempts", "--user-agent", "--include", "--exclude", "--ignore-robots");
 
     // --- What to crawl ---
     @Option(names = "--max-pages", paramLabel = "N", defaultValue = "100", order = 10,
@@ -71,11 +80,17 @@ final class CrawlOptions {
 
     // --- Output ---
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "rendler-out", order = 20,
-            description = "Write rendler.dot, screenshots/, graph.svg, report.html and pages.json here. Default: ${DEFAULT-VALUE}.")
+            description = "Write the journal (rendler.journal, which --resume continues from), rendler.dot, screenshots/,"
+                    + " graph.svg, report.html and pages.json here. Default: ${DEFAULT-VALUE}.")
     Path output;
 
     @Option(names = {"-q", "--quiet"}, order = 21, description = "Print only the summary line and errors.")
     boolean quiet;
+
+    @Option(names = "--force", order = 22,
+            description = "Start afresh in an --output folder that holds another crawl: its journal, outputs and"
+                    + " screenshots are removed first (other files stay). Without it rendler asks for --resume or --force.")
+    boolean force;
 
     // --- Pages and browsers ---
     @Option(names = "--crawl-concurrency", paramLabel = "N", defaultValue = "8", order = 30,

@@ -1,9 +1,12 @@
 package io.rendler.scheduler.cli;
 
 import io.rendler.scheduler.demo.DemoSite;
+import io.rendler.scheduler.journal.JournalHeader;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +77,36 @@ final class DemoCommand implements Callable<Integer> {
                 return ExitCode.OK;
             }
             if (!options.quiet) System.err.println("rendler: serving the sample site at " + site.startUrl());
-            return new CrawlLauncher(options, System.out, System.err).run(site.startUrl());
+            List<String> args = spec.parent() != null ? spec.parent().commandLine().getParseResult().originalArgs()
+                    : spec.commandLine().getParseResult().originalArgs();
+            return new CrawlLauncher(options, new CrawlLauncher.Origin(args, true), System.out, System.err).run(site.startUrl());
+        }
+    }
+
+    /**
+     * Resumes a demo crawl: the sample site is served again where the crawl knew it, {@code startUrl}'s
+     * port on the --bind address, so that its pages keep their URLs.
+     */
+    int resume(JournalHeader header, CrawlLauncher launcher) throws IOException {
+        URI start = URI.create(header.startUrl());
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            System.err.println("rendler: --bind " + bind + ": unknown address");
+            return ExitCode.USAGE;
+        }
+        DemoSite site;
+        try {
+            site = DemoSite.start(address, start.getPort());
+        } catch (IOException e) {
+            System.err.println("rendler: cannot serve the sample site on port " + start.getPort() + " again, where the crawl"
+                    + " knew it: " + IoReasons.of(e));
+            return ExitCode.SETUP;
+        }
+        try (site) {
+            if (!options.quiet) System.err.println("rendler: serving the sample site at " + site.startUrl() + " again");
+            return launcher.resume(header);
         }
     }
 

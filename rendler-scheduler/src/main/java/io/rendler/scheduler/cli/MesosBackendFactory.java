@@ -3,6 +3,7 @@ package io.rendler.scheduler.cli;
 import io.rendler.mesos.FrameworkInfos;
 import io.rendler.mesos.SchedulerClient;
 import io.rendler.render.RenderSettings;
+import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.mesos.MesosBackend;
 import io.rendler.scheduler.mesos.MesosSettings;
 import io.rendler.scheduler.run.SetupException;
@@ -32,7 +33,11 @@ final class MesosBackendFactory {
         this.log = log;
     }
 
-    MesosBackend create(Path outDir) {
+    /**
+     * @param resumeAs   the framework of the crawl being resumed, to take back
+     * @param registered hears what the crawl registers as, for the journal
+     */
+    MesosBackend create(Path outDir, Optional<MesosRegistration> resumeAs, Consumer<MesosRegistration> registered) {
         URI master = masterUri(options.master);
         String advertiseHost = options.advertiseHost != null ? options.advertiseHost : localAddressTowards(master);
         MesosSettings settings = new MesosSettings(
@@ -50,9 +55,8 @@ final class MesosBackendFactory {
                 options.renderConcurrency,
                 Optional.ofNullable(options.chromium),
                 options.chromiumArgs,
-                captureSwitches(),
                 options.mesosEncoding);
-        return new MesosBackend(settings, outDir.resolve("screenshots"), log);
+        return new MesosBackend(settings, outDir.resolve("screenshots"), log, resumeAs, registered);
     }
 
     /**
@@ -62,15 +66,6 @@ final class MesosBackendFactory {
      */
     private long screenshotBudget() {
         return 2L * options.viewport.width() * options.viewport.height() * Math.max(1, options.maxPages);
-    }
-
-    private static Map<String, String> captureSwitches() {
-        Map<String, String> set = new LinkedHashMap<>();
-        for (String name : RenderSettings.CAPTURE_SWITCHES) {
-            String value = System.getenv(name);
-            if (value != null) set.put(name, value);
-        }
-        return set;
     }
 
     private static URI masterUri(String address) {

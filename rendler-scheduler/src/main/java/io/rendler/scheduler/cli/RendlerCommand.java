@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {DemoCommand.class},
         sortOptions = false,
         usageHelpAutoWidth = true,
-        customSynopsis = {"@|bold rendler|@ [OPTIONS] URL", "@|bold rendler demo|@ [OPTIONS]", ""},
+        customSynopsis = {"@|bold rendler|@ [OPTIONS] URL", "       @|bold rendler|@ --resume [-o DIR] [RUN OPTIONS]",
+            "       @|bold rendler demo|@ [OPTIONS]", ""},
         description = {
             "Crawls a web site breadth-first from URL, screenshots every page with headless Chromium, and draws the link graph.",
             "",
@@ -25,6 +27,11 @@ import picocli.CommandLine.Parameters;
             "",
             "By default everything runs on this machine. With --master HOST:PORT the same crawl runs on an Apache Mesos "
                     + "cluster: rendler registers as a framework and the agents run the crawl and render executors.",
+            "",
+            "Every crawl keeps a journal (rendler.journal) in --output as it goes. If it is interrupted, however hard "
+                    + "(Ctrl-C, a time limit, kill -9, a crash), 'rendler --resume -o DIR' continues it with its original "
+                    + "settings: finished pages are not fetched or rendered again. On Mesos the resumed scheduler takes its "
+                    + "framework back, with the tasks still running, if it starts within --failover-timeout.",
             ""
         },
         footer = {
@@ -40,6 +47,8 @@ import picocli.CommandLine.Parameters;
             "      the link graph of a large site, without screenshots",
             "  rendler --master 192.168.56.10:5050 https://example.org/",
             "      the same crawl on a Mesos cluster (README: Run on a Mesos cluster)",
+            "  rendler --resume -o rendler-out",
+            "      continue the interrupted crawl in rendler-out/",
             "",
             ExitCode.HELP_SECTION
         })
@@ -47,6 +56,13 @@ public final class RendlerCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "URL", description = "The http or https URL to start from.")
     String url;
+
+    @Option(names = "--resume", order = 1,
+            description = "Continue the crawl in --output (default rendler-out) where it stopped, with the settings it was"
+                    + " started with; give no URL. Finished pages are not done again, pages in flight are. Options about how"
+                    + " to run (--master, concurrency, --time-limit, -q, ...) may be given again; options about what to"
+                    + " crawl (--max-pages, scope, --viewport, ...) may not. A finished crawl just has its outputs written again.")
+    boolean resume;
 
     @Mixin
     CrawlOptions options;
@@ -56,11 +72,13 @@ public final class RendlerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume) return new Resumption(spec, options, url).run();
         if (url == null) {
             spec.commandLine().getErr().println("rendler: missing URL. Try 'rendler demo', or 'rendler --help' for usage.");
             return ExitCode.USAGE;
         }
-        CrawlLauncher launcher = new CrawlLauncher(options, System.out, System.err);
+        CrawlLauncher launcher = new CrawlLauncher(options,
+                new CrawlLauncher.Origin(spec.commandLine().getParseResult().originalArgs(), false), System.out, System.err);
         return launcher.parseStartUrl(url).map(launcher::run).orElse(ExitCode.USAGE);
     }
 

@@ -23,16 +23,21 @@ final class VersionInfo implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
+        return new String[] {
+            "rendler " + build(),
+            "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
+            chromium()
+        };
+    }
+
+    /** This build's version and commit, e.g. {@code 0.1.0 (commit 1a2b3c4)}; the journal records it. */
+    static String build() {
         Properties build = buildProperties();
         String version = build.getProperty("version", "development build");
         String commit = build.getProperty("commit", "");
         String source = commit.isEmpty() || commit.startsWith("${") ? "commit unknown"
                 : "commit " + commit + ("true".equals(build.getProperty("dirty")) ? " with local changes" : "");
-        return new String[] {
-            "rendler " + version + " (" + source + ")",
-            "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
-            chromium()
-        };
+        return version + " (" + source + ")";
     }
 
     /** The default User-Agent: Rendler, its version, and where to read about it. */

@@ -28,14 +28,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The scheduler core: the crawl frontier, URL de-duplication, limits, retries and the link graph.
  *
  * <p>It is pure logic with no threads or sockets, and only an injected clock. Backends feed it
  * events (a result arrived, a task ended, a host's robots.txt is known) and ask it for decisions
- * (which task to launch next). It is not thread-safe; {@link CrawlCoordinator} serialises access
- * for the backends.
+ * (which task to launch next). It is not thread-safe; {@code run.CrawlCoordinator} serialises
+ * access for the backends.
  *
  * <p>Politeness is part of those decisions: pages are queued per host (scheme, host and port), and
  * a host's next task launches only once its robots.txt is known (when obeyed), while it has fewer
@@ -45,6 +46,12 @@ import java.util.function.LongSupplier;
  * <p>Results are keyed by page, not by task, so that a result delivered twice (once as a framework
  * message, once in the terminal status update) or late (after a retry was launched) is harmless:
  * the first result for a page wins and the rest are ignored.
+ *
+ * <p>Its state follows only from the calls made to it, in order: feeding a new core the same
+ * calls again (a journal's replay) gives the same pages, task ids and graph. The one exception is
+ * time (a host's delay, a Retry-After), which decides only <em>which</em> queued page launches
+ * when: a replay names the task each launch gave ({@link #relaunch}), and after a resume every
+ * wait simply starts again.
  */
 public final class CrawlScheduler {
 
@@ -128,18 +135,80 @@ public final class CrawlScheduler {
     private TaskRequest launch(Page page, TaskKind kind, Host host, long now) {
         Stage stage = page.stage(kind);
         stage.running = true;
-        int attempt = ++stage.attempts;
-        String taskId = kind.label() + "-" + page.id + "-" + attempt;
-        TaskRequest request = kind == TaskKind.CRAWL
-                ? TaskRequest.crawl(taskId, page.url, settings.limits(), boundary)
-                : TaskRequest.render(taskId, page.renderUrl(), settings.limits(), ScreenshotNames.forUrl(page.url), null, boundary);
-        Task task = new Task(taskId, kind, page, request.url(), request.screenshotName(), host);
+        stage.attempts++;
+        String taskId = kind.label() + "-" + page.id + "-" + ++stage.launches;
+        Task task = kind == TaskKind.CRAWL
+                ? new Task(taskId, kind, page, page.url, null, host)
+                : new Task(taskId, kind, page, page.renderUrl(), ScreenshotNames.forUrl(page.url), host);
         running.put(taskId, task);
         issued.put(taskId, task);
         host.inFlight++;
         host.lastActivity = now;
-        return request;
+        return request(task);
     }
+
+    private TaskRequest request(Task task) {
+        return task.kind == TaskKind.CRAWL
+                ? TaskRequest.crawl(task.taskId, task.url, settings.limits(), boundary)
+                : TaskRequest.render(task.taskId, task.url, settings.limits(), task.screenshotName, null, boundary);
+    }
+
+    /**
+     * Launches again the task {@code taskId} a journal says the core handed out, as a replay does:
+     * which queued page launched when hung on time (a host's delay, a Retry-After, hosts' turns),
+     * which a replay cannot repeat, so the journal names it. The page must be queued for
+     * {@code kind}, allowed by its host's robots.txt, and {@code taskId} must be its next launch;
+     * disallowed pages ahead of it in its host's queue are skipped, as {@link #nextTask} would.
+     *
+     * @throws IllegalStateException when this core would not have launched it
+     */
+    public TaskRequest relaunch(TaskKind kind, String taskId) {
+        if (stopReason != null) throw new IllegalStateException("the crawl is stopped");
+        String prefix = kind.label() + "-";
+        String[] parts = taskId.startsWith(prefix) ? taskId.substring(prefix.length()).split("-") : new String[0];
+        Page page;
+        int launch;
+        try {
+            page = parts.length == 2 ? pages.get(Integer.parseInt(parts[0])) : null;
+            launch = Integer.parseInt(parts.length == 2 ? parts[1] : "x");
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            page = null;
+            launch = 0;
+        }
+        if (page == null) throw new IllegalStateException("no page for the " + kind.label() + " task " + taskId);
+        Stage stage = page.stage(kind);
+        if (!stage.queued || stage.done) throw new IllegalStateException(taskId + " names a page not queued for a " + kind.label());
+        if (stage.launches + 1 != launch) throw new IllegalStateException(taskId + " is not its page's next " + kind.label());
+        String url = kind == TaskKind.CRAWL ? page.url : page.renderUrl();
+        Host host = hostOf(url);
+        if (host.robots == null) throw new IllegalStateException(taskId + " launched before its host's robots.txt was known");
+        if (!host.robots.allows(url)) throw new IllegalStateException(taskId + " fetches what robots.txt disallows");
+        Page named = page;
+        boolean waited = kind == TaskKind.CRAWL && host.waiting.removeIf(waiting -> waiting.page == named);
+        if (!waited) {
+            ArrayDeque<Page> queue = host.queue(kind);
+            Page ahead;
+            while ((ahead = queue.peek()) != page) {
+                if (ahead == null) throw new IllegalStateException(taskId + " names a page not in its host's queue");
+                Stage aheadStage = ahead.stage(kind);
+                String aheadUrl = kind == TaskKind.CRAWL ? ahead.url : ahead.renderUrl();
+                if (!aheadStage.done && host.robots.allows(aheadUrl)) {
+                    throw new IllegalStateException(taskId + " launched ahead of " + kind.label() + " page " + ahead.id);
+                }
+                queue.poll();
+                countQueued(kind, -1);
+                aheadStage.queued = false;
+                if (!aheadStage.done) skip(ahead, kind, aheadUrl, host.robots.denial());
+            }
+            queue.poll();
+        }
+        countQueued(kind, -1);
+        stage.queued = false;
+        hosts.remove(host.origin);
+        hosts.put(host.origin, host);
+        return launch(page, kind, host, nanoClock.getAsLong());
+    }
+
 
     /** Queued work of {@code kind}, including pages that wait for their host's turn, robots.txt or a Retry-After. */
     public boolean hasQueuedWork(TaskKind kind) {
@@ -168,15 +237,18 @@ public final class CrawlScheduler {
 
     /** Origins (scheme://host:port) whose robots.txt the core needs, since the last call; answer each with {@link #onRobots}. */
     public List<String> drainRobotsRequests() {
-        List<String> drained = List.copyOf(robotsWanted);
+        // A replayed journal may already have answered some (a resume asks only for the rest).
+        List<String> drained = robotsWanted.stream().filter(origin -> hosts.get(origin).robots == null).toList();
         robotsWanted.clear();
         return drained;
     }
 
     /** {@code origin}'s robots.txt is known: its pages may launch, those it disallows are skipped. */
-    public void onRobots(String origin, RobotsRules rules) {
+    public boolean onRobots(String origin, RobotsRules rules) {
         Host host = hosts.get(origin);
-        if (host != null && host.robots == null) host.robots = rules;
+        if (host == null || host.robots != null) return false;
+        host.robots = rules;
+        return true;
     }
 
     /**
@@ -201,7 +273,11 @@ public final class CrawlScheduler {
         Stage stage = task.page.stage(task.kind);
         if (stage.done || !answered.add(taskId)) return Delivery.DUPLICATE;
         stage.done = true;
-        stage.running = false;
+        // Its end, which may come later (a status update after the message), changes nothing now;
+        // the journal leaves such ends out, so the task stops counting as running (and against its
+        // host) here.
+        if (running.remove(taskId) != null) ended(task);
+        stage.running = running.values().stream().anyMatch(t -> t.page == task.page && t.kind == task.kind);
         if (task.kind == TaskKind.CRAWL) applyCrawl(task.page, message.crawl());
         else applyRender(task.page, message.render());
         return Delivery.APPLIED;
@@ -210,27 +286,30 @@ public final class CrawlScheduler {
     /**
      * A task reached a terminal state. When its result never arrived (a dropped message, a crashed
      * executor) the page gets another attempt, up to the configured maximum.
+     *
+     * @return whether the end changed anything: false for a task that is not running (its result
+     *         already took it off). Only ends that return true need a journal's record (see
+     *         {@link #resume}).
      */
-    public void onTaskEnded(String taskId, TaskEnd end, String reason) {
+    public boolean onTaskEnded(String taskId, TaskEnd end, String reason) {
         Task task = running.remove(taskId);
-        if (task == null) return;
-        task.host.inFlight--;
-        task.host.lastActivity = nanoClock.getAsLong();
+        if (task == null) return false;
+        ended(task);
         Page page = task.page;
         Stage stage = page.stage(task.kind);
-        if (stage.done || stage.queued) return;
+        if (stage.done || stage.queued) return true; // it was running, and counted against its host
         stage.running = running.values().stream().anyMatch(t -> t.page == page && t.kind == task.kind);
-        if (stage.running) return; // another attempt is still out there
+        if (stage.running) return true; // another attempt is still out there
         String why = end == TaskEnd.FINISHED ? "finished without " + (reason == null ? "a result (message lost)" : "a usable result: " + reason)
                 : reason == null ? end.name().toLowerCase() : reason;
         if (end == TaskEnd.KILLED || stopReason != null) {
             stage.lastError = why;
-            return; // not retried; the page stays unfinished
+            return true; // not retried; the page stays unfinished until a resume
         }
         if (stage.attempts < settings.maxAttempts()) {
             events.add(new PageEvent(PageEvent.Type.RETRY, page.url, task.kind.label() + " attempt " + stage.attempts + " " + why));
             enqueue(page, task.kind, true);
-            return;
+            return true;
         }
         stage.done = true;
         stage.lastError = task.kind.label() + " failed after " + stage.attempts + " attempts: " + why;
@@ -242,6 +321,13 @@ public final class CrawlScheduler {
             failed++;
             events.add(new PageEvent(PageEvent.Type.RENDER_FAILED, page.url, stage.lastError));
         }
+        return true;
+    }
+
+    /** {@code task} no longer runs: its host may start another once its delay has passed. */
+    private void ended(Task task) {
+        task.host.inFlight--;
+        task.host.lastActivity = nanoClock.getAsLong();
     }
 
     /** Stops launching new work. Tasks in flight may still report. */
@@ -260,6 +346,62 @@ public final class CrawlScheduler {
 
     public Collection<String> runningTaskIds() {
         return List.copyOf(running.keySet());
+    }
+
+    /** The tasks launched and not ended, as they were handed out. */
+    public List<TaskRequest> runningTasks() {
+        return running.values().stream().map(this::request).toList();
+    }
+
+    /**
+     * Continues an interrupted crawl, after its journal was replayed: the stop is lifted, and every
+     * page whose crawl or render was cut short (killed, ended after the stop, or in flight when
+     * the scheduler died) is queued again at the front of its host's queue, in page order, its
+     * interrupted attempt not counted. Tasks whose page already had its result are forgotten,
+     * whatever {@code adoptRunning} says. Robots.txt answers replayed stay known; hosts' delays
+     * and Retry-After waits start again from now.
+     *
+     * @param adoptRunning keep the other running tasks: their executors outlived the scheduler
+     *                     (Mesos failover) and will still report. Otherwise they are gone (local
+     *                     mode, where they ran inside the dead process) and their pages run again.
+     */
+    public void resume(boolean adoptRunning) {
+        stopReason = null;
+        running.values().removeIf(task -> !adoptRunning || task.page.stage(task.kind).done);
+        long now = nanoClock.getAsLong();
+        for (Host host : hosts.values()) {
+            host.inFlight = 0;
+            host.lastActivity = host.lastActivity == NEVER ? NEVER : now;
+        }
+        for (Task task : running.values()) task.host.inFlight++;
+        requeueCutShort(TaskKind.CRAWL, page -> true);
+        requeueCutShort(TaskKind.RENDER, page -> page.renderQueued);
+    }
+
+    /** Queues the pages cut short, ahead of those still waiting in their host's queue, as retries are. */
+    private void requeueCutShort(TaskKind kind, Predicate<Page> wanted) {
+        Set<Page> busy = new HashSet<>();
+        running.values().stream().filter(task -> task.kind == kind).forEach(task -> busy.add(task.page));
+        List<Page> cutShort = new ArrayList<>();
+        for (Page page : pages) {
+            Stage stage = page.stage(kind);
+            stage.running = busy.contains(page);
+            if (stage.done || stage.running || stage.queued || !wanted.test(page)) continue;
+            if (stage.attempts > 0) stage.attempts--;
+            stage.lastError = null;
+            cutShort.add(page);
+        }
+        for (int i = cutShort.size() - 1; i >= 0; i--) enqueue(cutShort.get(i), kind, true);
+    }
+
+    /** Pages admitted so far, the start page included. */
+    public int pageCount() {
+        return pages.size();
+    }
+
+    /** The URLs of the pages admitted after the first {@code count}, in order. */
+    public List<String> admittedSince(int count) {
+        return pages.subList(count, pages.size()).stream().map(page -> page.url).toList();
     }
 
     /** The page events since the last call. */
@@ -337,7 +479,10 @@ public final class CrawlScheduler {
                 if (!pagesByUrl.containsKey(href)) admit(href, page.depth + 1);
             }
             page.links = List.copyOf(kept);
-            if (settings.render()) enqueue(page, TaskKind.RENDER, false);
+            if (settings.render()) {
+                page.renderQueued = true;
+                enqueue(page, TaskKind.RENDER, false);
+            }
         }
         events.add(new PageEvent(PageEvent.Type.CRAWLED, page.url,
                 result.html() ? "HTTP " + result.httpStatus() + ", " + page.links.size() + " links" + (result.truncated() ? ", truncated" : "")
@@ -355,8 +500,8 @@ public final class CrawlScheduler {
         }
     }
 
+    /** Links found after a stop are admitted too: a resumed crawl must know of them. */
     private void admit(String url, int depth) {
-        if (stopReason != null) return;
         if (depth > settings.maxDepth()) {
             depthLimitReached = true;
             return;
@@ -374,11 +519,12 @@ public final class CrawlScheduler {
     /**
      * HTTP 429 and 503 say "come back later": the page gets another attempt, within the maximum,
      * once its Retry-After (or {@link #DEFAULT_COME_BACK} without one) has passed. A wait longer
-     * than {@link #MAX_COME_BACK} is not waited for: the page fails at once.
+     * than {@link #MAX_COME_BACK} is not waited for: the page fails at once. After a stop the page
+     * waits too, unfinished, so that a resume tries it again.
      */
     private boolean comeBackLater(Page page, CrawlResult result) {
         int status = result.httpStatus();
-        if ((status != 429 && status != 503) || page.crawl.attempts >= settings.maxAttempts() || stopReason != null) return false;
+        if ((status != 429 && status != 503) || page.crawl.attempts >= settings.maxAttempts()) return false;
         Duration wait = result.retryAfterMillis() == null ? DEFAULT_COME_BACK : Duration.ofMillis(result.retryAfterMillis());
         if (wait.compareTo(MAX_COME_BACK) > 0) return false;
         page.crawl.done = false;
@@ -505,7 +651,10 @@ public final class CrawlScheduler {
 
     /** One kind of work on one page. */
     private static final class Stage {
+        /** Attempts charged against the maximum; one cut short by a stop or a crash is given back on resume. */
         int attempts;
+        /** Tasks launched, for unique task ids: a Mesos task id is best not reused. */
+        int launches;
         boolean running;
         boolean done;
         /** In a host's queue, or waiting out a Retry-After. */
@@ -526,6 +675,8 @@ public final class CrawlScheduler {
         RenderResult renderResult;
         Page redirectTarget;
         List<String> links = List.of();
+        /** Crawled as HTML in a rendering run: its render was queued. */
+        boolean renderQueued;
 
         Page(int id, String url, int depth) {
             this.id = id;

@@ -25,11 +25,11 @@ public record Delivery(Verdict verdict, String reason) {
     static final Delivery APPLIED = new Delivery(Verdict.APPLIED, null);
     static final Delivery DUPLICATE = new Delivery(Verdict.DUPLICATE, null);
 
-    static Delivery malformed(String reason) {
+    public static Delivery malformed(String reason) {
         return new Delivery(Verdict.MALFORMED, reason);
     }
 
-    static Delivery unexpected(String reason) {
+    public static Delivery unexpected(String reason) {
         return new Delivery(Verdict.UNEXPECTED, reason);
     }
 

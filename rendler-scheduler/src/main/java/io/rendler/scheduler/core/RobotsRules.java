@@ -17,8 +17,16 @@ public interface RobotsRules {
     /** Why a page is skipped, for the report: e.g. "disallowed by robots.txt". */
     String denial();
 
+    /** No robots.txt, or one that is ignored: everything is allowed. Always the same instance. */
     static RobotsRules allowAll() {
-        return new RobotsRules() {
+        return AllowAll.INSTANCE;
+    }
+
+    /** Holder of {@link #allowAll()}'s instance. */
+    final class AllowAll {
+        private AllowAll() {}
+
+        static final RobotsRules INSTANCE = new RobotsRules() {
             @Override
             public boolean allows(String url) {
                 return true;

@@ -77,7 +77,7 @@ public final class FileServer implements AutoCloseable {
     private final Limits limits;
     private final Map<String, Path> jars;
     private final ScreenshotInbox inbox;
-    private final byte[] token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).getBytes(StandardCharsets.US_ASCII);
+    private final byte[] token;
     private final ServerSocket listener;
     private final String advertisedBase;
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("file-server"));
@@ -93,12 +93,23 @@ public final class FileServer implements AutoCloseable {
      * @param screenshotDir  where uploaded screenshots land
      */
     public FileServer(String bindAddress, String advertisedHost, Map<String, Path> jars, Path screenshotDir, Limits limits) {
+        this(bindAddress, advertisedHost, jars, screenshotDir, limits, 0, newToken());
+    }
+
+    /**
+     * A file server on {@code port} (0 for any free one) that takes uploads with {@code token}: a
+     * resumed scheduler serves where its executors and their running tasks expect it.
+     */
+    public FileServer(String bindAddress, String advertisedHost, Map<String, Path> jars, Path screenshotDir, Limits limits,
+            int port, String token) {
         this.limits = limits;
+        this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.jars = Map.copyOf(jars);
         this.inbox = new ScreenshotInbox(screenshotDir, limits.screenshotBudget());
         try {
             listener = new ServerSocket();
-            listener.bind(new InetSocketAddress(bindAddress, 0), 128);
+            listener.setReuseAddress(true); // a resumed scheduler takes its predecessor's port back at once
+            listener.bind(new InetSocketAddress(bindAddress, port), 128);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             throw new SetupException("cannot start the file server for executors on " + bindAddress + ": " + e.getMessage()
                     + "; pass --file-server-bind with an address of this machine", e);
@@ -123,6 +134,16 @@ public final class FileServer implements AutoCloseable {
     public String uploadUrl(String name, int width, int height) {
         inbox.expect(name, width, height);
         return advertisedBase + "/screenshots/" + new String(token, StandardCharsets.US_ASCII) + "/" + name;
+    }
+
+    /** A new random upload token. */
+    public static String newToken() {
+        return HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    }
+
+    /** The token uploads must carry, for a resumed scheduler to serve with again. */
+    public String token() {
+        return new String(token, StandardCharsets.US_ASCII);
     }
 
     /** Where the server listens, for tests and logs. */

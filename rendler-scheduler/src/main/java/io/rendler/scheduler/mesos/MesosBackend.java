@@ -4,9 +4,11 @@ import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
 import io.rendler.mesos.ExecutorEnvironment;
 import io.rendler.mesos.FrameworkInfos;
+import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.SchedulerClient;
-import io.rendler.scheduler.core.CrawlCoordinator;
+import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.run.ClusterBackend;
+import io.rendler.scheduler.run.CrawlCoordinator;
 import io.rendler.scheduler.run.SetupException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +63,10 @@ public final class MesosBackend implements ClusterBackend {
     private final MesosSettings settings;
     private final Path screenshotDir;
     private final Consumer<String> log;
-    private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    private final Optional<MesosRegistration> resumeAs;
+    private final Consumer<MesosRegistration> registered;
+    private volatile CountDownLatch firstSubscription = new CountDownLatch(1);
+    private volatile boolean everSubscribed;
     private volatile String stoppedReason;
     private volatile RuntimeException internalError;
     private volatile boolean finishing;
@@ -72,9 +77,20 @@ public final class MesosBackend implements ClusterBackend {
     private CrawlCoordinator coordinator;
 
     public MesosBackend(MesosSettings settings, Path screenshotDir, Consumer<String> log) {
+        this(settings, screenshotDir, log, Optional.empty(), registration -> { });
+    }
+
+    /**
+     * @param resumeAs   the framework of an interrupted crawl to take back, with its tasks still running
+     * @param registered hears the framework and file server this crawl runs as, once subscribed (the journal)
+     */
+    public MesosBackend(MesosSettings settings, Path screenshotDir, Consumer<String> log, Optional<MesosRegistration> resumeAs,
+            Consumer<MesosRegistration> registered) {
         this.settings = settings;
         this.screenshotDir = screenshotDir;
         this.log = log;
+        this.resumeAs = resumeAs;
+        this.registered = registered;
     }
 
     @Override
@@ -85,20 +101,47 @@ public final class MesosBackend implements ClusterBackend {
     @Override
     public void start(CrawlCoordinator coordinator) {
         this.coordinator = coordinator;
+        // A resumed crawl serves where its running executors were told to fetch and upload: their
+        // ExecutorInfo names the jar URLs, and the master refuses a launch whose ExecutorInfo differs.
         files = new FileServer(settings.fileServerBind(), settings.advertiseHost(), settings.jars(), screenshotDir,
-                FileServer.Limits.defaults(settings.screenshotBudget()));
+                FileServer.Limits.defaults(settings.screenshotBudget()),
+                resumeAs.map(MesosRegistration::fileServerPort).orElse(0),
+                resumeAs.map(MesosRegistration::uploadToken).orElseGet(FileServer::newToken));
         FrameworkInfo info = FrameworkInfos.create(settings.frameworkName(), settings.user(), settings.role(),
                 settings.failoverTimeout(), true);
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
-        SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
-                .withGiveUpAfter(settings.failoverTimeout())
-                .withEncoding(settings.encoding());
-        if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
-        client = new SchedulerClient(config, info, new Listener());
         sizing = sizing(settings.crawlParallelism(), settings.renderParallelism());
         scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
                 settings.role(), call -> client.send(call), log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
+        if (resumeAs.isEmpty()) {
+            subscribe(info);
+            return;
+        }
+        scheduler.adopt(coordinator.runningTasks());
+        String frameworkId = resumeAs.get().frameworkId();
+        subscribe(FrameworkInfos.withId(info, MesosIds.frameworkId(frameworkId)));
+        if (stoppedReason != null && stoppedReason.contains(FRAMEWORK_REMOVED)) {
+            log.accept("the master has removed framework " + frameworkId + " (it was gone longer than its failover timeout),"
+                    + " and its tasks with it; registering as a new framework, and those tasks run again");
+            client.close();
+            scheduler.forgetAdopted("lost with framework " + frameworkId);
+            stoppedReason = null;
+            subscribe(info);
+        }
+    }
+
+    /** Mesos' ERROR to a SUBSCRIBE naming a framework that its failover timeout has removed. */
+    private static final String FRAMEWORK_REMOVED = "Framework has been removed";
+
+    /** Subscribes with {@code info} and waits for the answer; a SetupException when there is none or a refusal. */
+    private void subscribe(FrameworkInfo info) {
+        SchedulerClient.Config config = SchedulerClient.Config.defaults(SchedulerClient.Config.masterUri(settings.master()))
+                .withGiveUpAfter(settings.failoverTimeout())
+                .withEncoding(settings.encoding());
+        if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
+        firstSubscription = new CountDownLatch(1);
+        client = new SchedulerClient(config, info, new Listener());
         client.start();
         try {
             if (!firstSubscription.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -109,6 +152,7 @@ public final class MesosBackend implements ClusterBackend {
             Thread.currentThread().interrupt();
             throw new SetupException("interrupted while subscribing to " + settings.master());
         }
+        if (stoppedReason != null && info.hasId() && stoppedReason.contains(FRAMEWORK_REMOVED)) return; // see start()
         if (stoppedReason != null) {
             throw new SetupException("cannot use the Mesos master at " + settings.master() + ": " + stoppedReason);
         }
@@ -127,7 +171,6 @@ public final class MesosBackend implements ClusterBackend {
         renderEnv.put(ExecutorEnvironment.ENCODING_VARIABLE, encoding);
         settings.chromium().ifPresent(path -> renderEnv.put("RENDLER_CHROMIUM", path.toString()));
         if (!settings.chromiumArgs().isEmpty()) renderEnv.put("RENDLER_CHROMIUM_ARGS", String.join("\n", settings.chromiumArgs()));
-        renderEnv.putAll(settings.captureSwitches());
         launches.put(TaskKind.RENDER, new TaskInfos.ExecutorLaunch(files.jarUrl(MesosSettings.RENDER_JAR),
                 JAVA + MesosSettings.RENDER_JAR, sizing.get(TaskKind.RENDER).executor(), renderEnv));
         Map<TaskKind, Resources> taskResources = Map.of(
@@ -175,8 +218,13 @@ public final class MesosBackend implements ClusterBackend {
     private final class Listener implements SchedulerClient.Listener {
         @Override
         public void subscribed(FrameworkID frameworkId, Event.Subscribed subscribed) {
+            if (firstSubscription.getCount() > 0) {
+                boolean same = resumeAs.map(r -> r.frameworkId().equals(frameworkId.getValue())).orElse(false);
+                log.accept((same ? "took back framework " : "registered with Mesos as framework ") + frameworkId.getValue());
+                if (!same) registered.accept(new MesosRegistration(frameworkId.getValue(), files.address().getPort(), files.token()));
+            }
             scheduler.subscribed(frameworkId);
-            if (firstSubscription.getCount() > 0) log.accept("registered with Mesos as framework " + frameworkId.getValue());
+            everSubscribed = true;
             firstSubscription.countDown();
         }
 
@@ -207,7 +255,8 @@ public final class MesosBackend implements ClusterBackend {
         public void stopped(String reason) {
             stoppedReason = reason;
             firstSubscription.countDown();
-            if (!finishing) coordinator.stop("Mesos connection ended: " + reason);
+            // Before the first SUBSCRIBED, start() decides: it may subscribe anew, or fail the run.
+            if (!finishing && everSubscribed) coordinator.stop("Mesos connection ended: " + reason);
         }
     }
 }

@@ -1,13 +1,15 @@
 package io.rendler.scheduler.mesos;
 
+import io.rendler.common.MessageCodec;
+import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
 import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.SchedulerCalls;
-import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.Delivery;
 import io.rendler.scheduler.core.Progress;
 import io.rendler.scheduler.core.TaskEnd;
+import io.rendler.scheduler.run.CrawlCoordinator;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,10 +68,19 @@ public final class MesosScheduler {
     private final CallSink calls;
     private final Consumer<String> log;
 
-    /** A task launched and not yet terminal: its agent (for KILL and RECONCILE) and kind (for queue depth). */
+    /**
+     * A task launched and not yet terminal: its agent (for KILL and RECONCILE) and kind (for queue
+     * depth). The agent of a task adopted after a failover is null until its first update names it.
+     */
     private record Launched(AgentID agent, TaskKind kind) {}
 
     private final Map<String, Launched> launched = new HashMap<>();
+    /**
+     * Render tasks adopted after a scheduler failover. One that finished while no scheduler was
+     * there could not upload its screenshot (the file server was gone with the old process), so a
+     * failed render among them is run again rather than recorded.
+     */
+    private final Set<String> adoptedRenders = new HashSet<>();
     /** Warm-up tasks in flight (see {@link #wantsWarmUp}), and the agents that had one or a render task. */
     private final Map<String, AgentID> warmUps = new HashMap<>();
     private final Set<AgentID> warmedUp = new HashSet<>();
@@ -98,7 +109,29 @@ public final class MesosScheduler {
         this.droppedLog = new RateLimitedLog(log, 5, Duration.ofMinutes(1), System::nanoTime);
     }
 
-    /** SUBSCRIBED, first time or again. After a resubscription, ask where our tasks stand. */
+    /**
+     * Takes over tasks that a previous scheduler process of this framework launched and that may
+     * still be running (a resumed crawl). Call before the first subscription: it reconciles them.
+     */
+    public synchronized void adopt(List<TaskRequest> tasks) {
+        for (TaskRequest task : tasks) {
+            launched.put(task.taskId(), new Launched(null, task.kind()));
+            if (task.kind() == TaskKind.RENDER) {
+                prepare.apply(task); // the upload URL is expected again
+                adoptedRenders.add(task.taskId());
+            }
+        }
+    }
+
+    /** The adopted tasks are gone with the framework that ran them: their pages get another attempt. */
+    public synchronized void forgetAdopted(String reason) {
+        List<String> lost = List.copyOf(launched.keySet());
+        launched.clear();
+        adoptedRenders.clear();
+        lost.forEach(taskId -> coordinator.taskEnded(taskId, TaskEnd.FAILED, reason));
+    }
+
+    /** SUBSCRIBED, first time or again. After a resubscription or a failover, ask where our tasks stand. */
     public synchronized void subscribed(FrameworkID frameworkId) {
         counts.subscribed();
         if (taskInfos == null) taskInfos = taskInfosFor.apply(frameworkId);
@@ -108,7 +141,7 @@ public final class MesosScheduler {
             List<Call.Reconcile.Task> tasks = new ArrayList<>();
             launched.forEach((taskId, task) -> tasks.add(SchedulerCalls.reconcileTask(MesosIds.taskId(taskId), task.agent())));
             send(SchedulerCalls.reconcile(tasks));
-            log.accept("resubscribed; reconciling " + tasks.size() + " tasks");
+            log.accept("subscribed again; reconciling " + tasks.size() + " tasks");
         }
     }
 
@@ -198,6 +231,10 @@ public final class MesosScheduler {
     private void update(TaskStatus status) {
         String taskId = status.getTaskId().getValue();
         TaskState state = status.getState();
+        Launched known = launched.get(taskId);
+        if (known != null && known.agent() == null && status.hasAgentId()) {
+            launched.put(taskId, new Launched(status.getAgentId(), known.kind()));
+        }
         if (warmUps.containsKey(taskId)) {
             // A warm-up has no page and no result; only its acknowledgement matters.
             if (!NOT_ENDED.contains(state)) warmUps.remove(taskId);
@@ -207,32 +244,48 @@ public final class MesosScheduler {
         switch (state) {
             case TASK_STAGING, TASK_STARTING, TASK_RUNNING, TASK_KILLING -> { }
             case TASK_FINISHED -> {
-                launched.remove(taskId);
-                // The executor puts its result in the FINISHED update too: framework messages are
-                // best effort, status updates are delivered reliably. The core ignores the copy
-                // it already has.
-                String dropped = null;
-                if (!status.getData().isEmpty()) {
-                    Delivery delivery = coordinator.deliverFor(taskId, status.getData().toByteArray());
-                    if (delivery.dropped()) {
-                        counts.updateResultDropped();
-                        droppedLog.accept("dropped the result in the TASK_FINISHED update of task " + taskId + ": " + delivery.reason());
-                        dropped = delivery.reason();
-                    }
+                if (status.getData().isEmpty() && status.getReason() == TaskStatus.Reason.REASON_RECONCILIATION) {
+                    // The master's answer to RECONCILE carries no data. The executor's own FINISHED,
+                    // with the result, is still to come: the agent resends it until acknowledged.
+                } else {
+                    launched.remove(taskId);
+                    finished(taskId, status.getData().toByteArray());
                 }
-                coordinator.taskEnded(taskId, TaskEnd.FINISHED, dropped);
             }
             case TASK_KILLED -> {
                 launched.remove(taskId);
+                adoptedRenders.remove(taskId);
                 coordinator.taskEnded(taskId, TaskEnd.KILLED, "killed");
             }
             default -> {
                 // FAILED, LOST, ERROR, DROPPED, GONE, UNREACHABLE, UNKNOWN...: worth another attempt.
                 launched.remove(taskId);
+                adoptedRenders.remove(taskId);
                 coordinator.taskEnded(taskId, TaskEnd.FAILED, describe(status));
             }
         }
         SchedulerCalls.acknowledgementFor(status).ifPresent(this::send);
+    }
+
+    private void finished(String taskId, byte[] data) {
+        boolean failedWhileAway = failedWhileAway(data);
+        adoptedRenders.remove(taskId);
+        if (failedWhileAway) {
+            coordinator.taskEnded(taskId, TaskEnd.FAILED, "rendered while no scheduler was running, so its screenshot had nowhere to go");
+            return;
+        }
+        // The executor puts its result in the FINISHED update too: framework messages are best
+        // effort, status updates are delivered reliably. The core ignores the copy it already has.
+        String dropped = null;
+        if (data.length > 0) {
+            Delivery delivery = coordinator.deliverFor(taskId, data);
+            if (delivery.dropped()) {
+                counts.updateResultDropped();
+                droppedLog.accept("dropped the result in the TASK_FINISHED update of task " + taskId + ": " + delivery.reason());
+                dropped = delivery.reason();
+            }
+        }
+        coordinator.taskEnded(taskId, TaskEnd.FINISHED, dropped);
     }
 
     /**
@@ -241,7 +294,9 @@ public final class MesosScheduler {
      * or not for a task of ours is dropped; the task's own terminal update then decides.
      */
     private void message(Event.Message message) {
-        Delivery delivery = coordinator.deliver(message.getData().toByteArray());
+        byte[] data = message.getData().toByteArray();
+        if (failedWhileAway(data)) return; // see update()
+        Delivery delivery = coordinator.deliver(data);
         if (!delivery.dropped()) return;
         counts.messageDropped(delivery);
         droppedLog.accept("dropped a framework message from " + message.getExecutorId().getValue() + " on agent "
@@ -282,10 +337,21 @@ public final class MesosScheduler {
         if (taskInfos != null) send(SchedulerCalls.teardown());
     }
 
+    /** Whether {@code result} is a failed render of an adopted task (see {@link #adoptedRenders}). */
+    private boolean failedWhileAway(byte[] result) {
+        if (adoptedRenders.isEmpty()) return false;
+        try {
+            ResultMessage message = MessageCodec.decodeResult(result);
+            return message.kind() == TaskKind.RENDER && message.render().failed() && adoptedRenders.contains(message.taskId());
+        } catch (MessageCodec.MalformedMessageException e) {
+            return false;
+        }
+    }
+
     private Map<TaskKind, Integer> inFlightOn(AgentID agent) {
         Map<TaskKind, Integer> count = new EnumMap<>(TaskKind.class);
         for (Launched task : launched.values()) {
-            if (task.agent().equals(agent)) count.merge(task.kind(), 1, Integer::sum);
+            if (agent.equals(task.agent())) count.merge(task.kind(), 1, Integer::sum);
         }
         return count;
     }

@@ -26,8 +26,6 @@ import java.util.Optional;
  * @param chromium          a Chromium path to hand the render executor, when the user gave one
  * @param chromiumArgs      extra Chromium flags for the render executor
  * @param encoding          how the scheduler and the executors talk to Mesos
- * @param captureSwitches   the {@code RenderSettings.CAPTURE_SWITCHES} set where the scheduler runs,
- *                          for the render executors' environment
  */
 public record MesosSettings(
         String master,
@@ -44,7 +42,6 @@ public record MesosSettings(
         int renderParallelism,
         Optional<Path> chromium,
         List<String> chromiumArgs,
-        Map<String, String> captureSwitches,
         MesosEncoding encoding) {
 
     public static final String CRAWL_JAR = "crawl-executor.jar";

@@ -12,16 +12,25 @@ final class RobotsTxt implements RobotsRules {
 
     private final BaseRobotRules rules;
     private final String denial;
+    /** What it was parsed from, so that a journal can keep it and a resume parse it again. */
+    final String robotsUrl;
+    final byte[] body;
+    final String contentType;
+    final String userAgent;
 
-    private RobotsTxt(BaseRobotRules rules, String denial) {
+    private RobotsTxt(BaseRobotRules rules, String denial, String robotsUrl, byte[] body, String contentType, String userAgent) {
         this.rules = rules;
         this.denial = denial;
+        this.robotsUrl = robotsUrl;
+        this.body = body;
+        this.contentType = contentType;
+        this.userAgent = userAgent;
     }
 
     /** The rules of {@code body}, served at {@code robotsUrl}, for the robot named by {@code userAgent}. */
     static RobotsTxt parse(String robotsUrl, byte[] body, String contentType, String userAgent) {
         BaseRobotRules rules = new SimpleRobotRulesParser().parseContent(robotsUrl, body, contentType, List.of(productToken(userAgent)));
-        return new RobotsTxt(rules, "disallowed by robots.txt");
+        return new RobotsTxt(rules, "disallowed by robots.txt", robotsUrl, body, contentType, userAgent);
     }
 
     /**
@@ -29,23 +38,25 @@ final class RobotsTxt implements RobotsRules {
      * RFC 9309 §2.3.1.4 and Google treat as a full disallow.
      */
     static RobotsRules unavailable(String why) {
-        String denial = "robots.txt unavailable (" + why + "), host treated as disallowed";
-        return new RobotsRules() {
-            @Override
-            public boolean allows(String url) {
-                return false;
-            }
+        return new Unavailable(why);
+    }
 
-            @Override
-            public Duration crawlDelay() {
-                return Duration.ZERO;
-            }
+    /** A robots.txt that could not be read: everything is disallowed. */
+    record Unavailable(String why) implements RobotsRules {
+        @Override
+        public boolean allows(String url) {
+            return false;
+        }
 
-            @Override
-            public String denial() {
-                return denial;
-            }
-        };
+        @Override
+        public Duration crawlDelay() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public String denial() {
+            return "robots.txt unavailable (" + why + "), host treated as disallowed";
+        }
     }
 
     /** The name robots.txt groups are matched against: the User-Agent's product, "Rendler" by default. */

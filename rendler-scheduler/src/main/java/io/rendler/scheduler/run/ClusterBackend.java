@@ -1,6 +1,5 @@
 package io.rendler.scheduler.run;
 
-import io.rendler.scheduler.core.CrawlCoordinator;
 
 /**
  * Where tasks run. The scheduler core never knows which backend it is on: a backend takes tasks

@@ -1,6 +1,5 @@
 package io.rendler.scheduler.run;
 
-import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.graph.GraphSnapshot;
@@ -11,9 +10,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * One crawl from start to written outputs: builds the core, starts the backend, waits for the end
+ * One crawl from start to written outputs: takes the core (new, or replayed from a journal), starts the backend, waits for the end
  * (or a stop: Ctrl-C, a time limit), gives tasks in flight a bounded grace period, then writes
  * every output for whatever was done. Outputs are written even when the backend fails.
  */
@@ -29,7 +29,8 @@ public final class CrawlRun {
     public record Result(RunSummary summary, GraphSnapshot graph, List<OutputFile> written, boolean interrupted,
             Optional<RuntimeException> failure) {}
 
-    private final CrawlSettings settings;
+    private final CrawlScheduler core;
+    private final CrawlRecorder recorder;
     private final ClusterBackend backend;
     private final Outputs outputs;
     private final ProgressReporter progress;
@@ -37,10 +38,13 @@ public final class CrawlRun {
     private final Optional<Duration> timeLimit;
     private volatile CrawlCoordinator coordinator;
     private volatile String pendingStop;
+    private final CountDownLatch stopWaiting = new CountDownLatch(1);
 
-    public CrawlRun(CrawlSettings settings, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
+    /** @param recorder hears every change to {@code core}: the journal */
+    public CrawlRun(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
             Duration grace, Optional<Duration> timeLimit) {
-        this.settings = settings;
+        this.core = core;
+        this.recorder = recorder;
         this.backend = backend;
         this.outputs = outputs;
         this.progress = progress;
@@ -55,14 +59,23 @@ public final class CrawlRun {
         if (current != null) current.stop(reason);
     }
 
+    /**
+     * Gives up waiting for tasks in flight (a second Ctrl-C): they are killed and the outputs are
+     * written at once from what is known. Safe from any thread.
+     */
+    public void stopWaiting() {
+        stopWaiting.countDown();
+    }
+
     public Result run() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        CrawlCoordinator coord = new CrawlCoordinator(new CrawlScheduler(settings));
+        CrawlCoordinator coord = new CrawlCoordinator(core, recorder);
         coordinator = coord;
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
         RuntimeException failure = null;
         // The core asks for a host's robots.txt only when it obeys them (not with --ignore-robots).
+        CrawlSettings settings = core.settings();
         RobotsFetcher robots = settings.politeness().obeyRobots()
                 ? new RobotsFetcher(settings.limits().userAgent(), Duration.ofMillis(settings.limits().timeoutMillis()), settings.guard())
                 : null;
@@ -78,7 +91,7 @@ public final class CrawlRun {
             if (failure == null) failure = backend.failure().orElse(null);
             GraphSnapshot graph = coord.snapshot();
             var p = coord.progress();
-            RunSummary summary = new RunSummary(settings.startUrl(), p.crawled(), p.rendered(), p.failed(),
+            RunSummary summary = new RunSummary(core.settings().startUrl(), p.crawled(), p.rendered(), p.failed(),
                     graph.links().size(), Duration.ofNanos(System.nanoTime() - start), coord.outcome());
             progress.close();
             List<OutputFile> written = outputs.write(graph, summary);
@@ -99,12 +112,22 @@ public final class CrawlRun {
                 if (backend.failure().isPresent()) return; // no result can arrive any more: no grace to wait out
                 int inFlight = coord.progress().inFlight();
                 if (inFlight > 0) progress.note("stopping: waiting up to " + grace.toSeconds() + "s for " + inFlight + " tasks in flight");
-                if (!coord.awaitFinished(grace)) {
-                    progress.note("grace period over: killing " + coord.runningTaskIds().size() + " tasks still running");
+                if (!awaitFinishedWithinGrace(coord)) {
+                    progress.note((stopWaiting.getCount() == 0 ? "not waiting any longer" : "grace period over")
+                            + ": killing " + coord.runningTaskIds().size() + " tasks still running");
                     backend.killRunning();
                 }
                 return;
             }
         }
+    }
+
+    /** Whether the tasks in flight all ended within the grace period, unless {@link #stopWaiting} cut it short. */
+    private boolean awaitFinishedWithinGrace(CrawlCoordinator coord) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!coord.awaitFinished(Duration.ofMillis(100))) {
+            if (stopWaiting.getCount() == 0 || System.nanoTime() - deadline > 0) return false;
+        }
+        return true;
     }
 }

@@ -1,6 +1,5 @@
 package io.rendler.scheduler.run;
 
-import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.PageEvent;
 import io.rendler.scheduler.core.Progress;
 import java.io.PrintStream;

@@ -276,4 +276,56 @@ class CrawlSchedulerTest {
         assertEquals(Delivery.APPLIED, s.onResult(shot(render)));
         assertEquals(render.screenshotName(), s.snapshot().pages().get(0).screenshot());
     }
+
+    @Test
+    void aResumeRunsPagesCutShortAgainWithoutCountingTheCutAttempt() {
+        CrawlScheduler s = scheduler(100, 5, false);
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.onResult(html(root, ROOT + "a", ROOT + "b", ROOT + "c"));
+        TaskRequest a = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        TaskRequest b = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.stop("interrupted");
+        s.onTaskEnded(a.taskId(), TaskEnd.KILLED, "killed"); // the grace period ran out
+        // b was still running when the scheduler died; c never started.
+
+        s.resume(false);
+        List<String> relaunched = new ArrayList<>();
+        runToEnd(s, url -> {
+            relaunched.add(url);
+            return new String[] {};
+        });
+        assertEquals(List.of(ROOT + "a", ROOT + "b", ROOT + "c"), relaunched);
+        assertEquals("complete", s.outcome());
+        assertTrue(s.snapshot().pages().stream().allMatch(p -> p.status() == PageStatus.CRAWLED && p.crawlAttempts() == 1),
+                s.snapshot().pages().toString());
+        assertFalse(s.runningTaskIds().contains(b.taskId()));
+    }
+
+    @Test
+    void aResumeThatAdoptsRunningTasksTakesTheirResultsAndLaunchesThemNoMore() {
+        CrawlScheduler s = scheduler(100, 5, false);
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.onResult(html(root, ROOT + "a"));
+        s.onTaskEnded(root.taskId(), TaskEnd.FINISHED, null);
+        TaskRequest a = s.nextTask(TaskKind.CRAWL).orElseThrow();
+
+        s.resume(true);
+        assertEquals(List.of(a), s.runningTasks());
+        assertTrue(s.nextTask(TaskKind.CRAWL).isEmpty(), "a is running on Mesos still");
+        assertEquals(Delivery.Verdict.APPLIED, s.onResult(html(a)).verdict());
+        s.onTaskEnded(a.taskId(), TaskEnd.FINISHED, null);
+        assertTrue(s.isFinished());
+    }
+
+    @Test
+    void linksFoundAfterAStopAreAdmittedSoThatAResumeFollowsThem() {
+        CrawlScheduler s = scheduler(100, 5, false);
+        TaskRequest root = s.nextTask(TaskKind.CRAWL).orElseThrow();
+        s.stop("interrupted");
+        s.onResult(html(root, ROOT + "a")); // arrived in the grace period
+        assertEquals(List.of(ROOT + "a"), s.admittedSince(1));
+        assertEquals(PageStatus.UNFINISHED, byUrl(s.snapshot()).get(ROOT + "a").status());
+        s.resume(false);
+        assertEquals(ROOT + "a", s.nextTask(TaskKind.CRAWL).orElseThrow().url());
+    }
 }

@@ -27,16 +27,18 @@ final class ClusterCrawl implements AutoCloseable {
     static final int HEIGHT = 400;
     /** A demo-site crawl with renders takes about 30 s on two small agents; faults add the master's timeouts. */
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
-    private static final Pattern REGISTERED = Pattern.compile("registered with Mesos as framework (\\S+)");
+    private static final Pattern REGISTERED = Pattern.compile("(?:registered with Mesos as|took back) framework (\\S+)");
 
     private final RealCluster cluster;
     private final Path out;
+    private final Path logs;
     private final Process process;
     private String frameworkId;
 
-    private ClusterCrawl(RealCluster cluster, Path out, Process process) {
+    private ClusterCrawl(RealCluster cluster, Path out, Path logs, Process process) {
         this.cluster = cluster;
         this.out = out;
+        this.logs = logs;
         this.process = process;
     }
 
@@ -51,7 +53,21 @@ final class ClusterCrawl implements AutoCloseable {
         args.addAll(List.of(extra));
         args.add(startUrl);
         Process process = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), args.toArray(String[]::new));
-        return new ClusterCrawl(cluster, out, process);
+        return new ClusterCrawl(cluster, out, out, process);
+    }
+
+    /** {@code rendler --resume} of the crawl that {@link #start} began in {@code out}, with logs of its own. */
+    static ClusterCrawl resume(RealCluster cluster, Path out) throws IOException {
+        Path logs = Files.createDirectories(out.resolve("resumed"));
+        Process process = Rendler.start(logs.resolve("stdout.txt"), logs.resolve("stderr.txt"), "--resume", "--output",
+                out.resolve("run").toString());
+        return new ClusterCrawl(cluster, out, logs, process);
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would end the scheduler: no TEARDOWN, no outputs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "rendler outlived SIGKILL");
     }
 
     /** The framework id rendler registered as, once it says so. */
@@ -89,11 +105,11 @@ final class ClusterCrawl implements AutoCloseable {
     }
 
     String stdout() {
-        return read(out.resolve("stdout.txt"));
+        return read(logs.resolve("stdout.txt"));
     }
 
     String stderr() {
-        return read(out.resolve("stderr.txt"));
+        return read(logs.resolve("stderr.txt"));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.rendler.crawl.testsite.EscapeSite;
 import io.rendler.mesos.ExecutorCalls;
 import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.MesosJson;
+import io.rendler.mesos.WarmUp;
 import io.rendler.mesossim.MesosSimulator;
 import io.rendler.mesossim.StartedExecutor;
 import io.rendler.scheduler.demo.DemoSite;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.TaskState;
+import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.executor.Protos.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,8 +98,7 @@ class MesosPipelineTest {
     @Test
     void aCrawlOnMesosGivesTheSameGraphAndScreenshotsAsLocalMode(@TempDir Path out) throws Exception {
         try (MesosSimulator mesos = simulator()) {
-            // A capture switch set where the scheduler runs reaches the render executor on the agent.
-            Process rendler = rendler(Map.of("RENDLER_BEGIN_FRAMES", "0"), out, mesos.masterAddress());
+            Process rendler = rendler(Map.of(), out, mesos.masterAddress());
             mesos.await(Duration.ofSeconds(60), "rendler registers", () -> !mesos.registeredFrameworkIds().isEmpty());
             String frameworkId = mesos.registeredFrameworkIds().get(0);
             String log = finish(rendler, out);
@@ -109,7 +110,7 @@ class MesosPipelineTest {
             StartedExecutor render = mesos.startedExecutors().stream()
                     .filter(e -> e.executorId().equals("rendler-render")).findFirst().orElseThrow();
             String renderLog = Files.readString(render.stderr(), StandardCharsets.UTF_8);
-            assertTrue(renderLog.contains("capturing with CDP_SCREENSHOT"), renderLog);
+            assertTrue(renderLog.contains("started Chromium"), renderLog);
         }
     }
 
@@ -235,6 +236,75 @@ class MesosPipelineTest {
             finish(rendler, out);
             assertEquals(10, mesos.droppedFrameworkMessages());
             assertCompleteGraph(out, false);
+        }
+    }
+
+    /**
+     * A scheduler killed with SIGKILL mid-crawl and resumed takes its framework back with the tasks
+     * still running on the executor: one framework throughout, every page crawled by its first
+     * task (none launched again), and the whole site in the graph.
+     */
+    @Test
+    void aSchedulerKilledMidCrawlAndResumedTakesItsFrameworkAndItsRunningTasksBack(@TempDir Path out) throws Exception {
+        int pages = 24;
+        try (MesosSimulator mesos = simulator(); LoggingSite slow = LoggingSite.start(pages, 300)) {
+            Path run = out.resolve("run");
+            Process first = Rendler.start(out.resolve("stdout-1.txt"), out.resolve("stderr-1.txt"), "--master", mesos.masterAddress(),
+                    "--output", run.toString(), "--no-render", "--crawl-concurrency", "2", "--failover-timeout", "60s", slow.startUrl());
+            mesos.await(Duration.ofSeconds(90), "crawls running on the executor while results come in", () -> {
+                JournalFile journal = read(run);
+                return journal.count("result") >= 3 && journal.count("launch") - journal.count("result") >= 4;
+            });
+            String frameworkId = mesos.registeredFrameworkIds().get(0);
+            first.destroyForcibly(); // SIGKILL: no TEARDOWN, the master keeps the framework for its failover timeout
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            mesos.await(Duration.ofSeconds(30), "the master sees the scheduler gone", () -> !mesos.isFrameworkConnected(frameworkId));
+            assertTrue(mesos.isFrameworkRegistered(frameworkId), "the master keeps the framework for its failover timeout");
+
+            Process resumed = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--resume", "--output", run.toString());
+            String log = finish(resumed, out);
+            assertTrue(log.contains("took back framework " + frameworkId), log);
+            assertTrue(log.contains("to take back from Mesos"), log);
+            assertTrue(log.startsWith("rendler: " + pages + " crawled, 0 rendered, 0 failed"), log);
+            assertEquals(2, mesos.schedulerCallCount(org.apache.mesos.v1.scheduler.Protos.Call.Type.SUBSCRIBE), "one subscription per process");
+            List<TaskInfo> launched = mesos.launchedTasks().stream().filter(t -> !WarmUp.is(t)).toList();
+            assertTrue(launched.stream().allMatch(t -> t.getExecutor().getFrameworkId().getValue().equals(frameworkId)), "one framework throughout");
+            assertEquals(pages, launched.size(), "one task per page: " + launched.stream().map(t -> t.getTaskId().getValue()).toList());
+            assertEquals(1, mesos.startedExecutors().size(), "the crawl executor outlived the scheduler");
+            assertFalse(mesos.isFrameworkRegistered(frameworkId), "TEARDOWN at the end");
+        }
+    }
+
+    @Test
+    void aResumeAfterTheFailoverTimeoutRegistersAnewAndRunsTheLostTasksAgain(@TempDir Path out) throws Exception {
+        int pages = 16;
+        try (MesosSimulator mesos = simulator(); LoggingSite slow = LoggingSite.start(pages, 300)) {
+            Path run = out.resolve("run");
+            Process first = Rendler.start(out.resolve("stdout-1.txt"), out.resolve("stderr-1.txt"), "--master", mesos.masterAddress(),
+                    "--output", run.toString(), "--no-render", "--crawl-concurrency", "2", "--failover-timeout", "2s", slow.startUrl());
+            mesos.await(Duration.ofSeconds(90), "crawls running on the executor", () -> {
+                JournalFile journal = read(run);
+                return journal.count("result") >= 2 && journal.count("launch") - journal.count("result") >= 3;
+            });
+            String frameworkId = mesos.registeredFrameworkIds().get(0);
+            first.destroyForcibly();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            mesos.await(Duration.ofSeconds(60), "the master removes the framework after its failover timeout",
+                    () -> !mesos.isFrameworkRegistered(frameworkId));
+
+            Process resumed = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--resume", "--output", run.toString());
+            String log = finish(resumed, out);
+            assertTrue(log.contains("the master has removed framework " + frameworkId), log);
+            assertTrue(log.contains("registered with Mesos as framework "), log);
+            assertTrue(log.startsWith("rendler: " + pages + " crawled, 0 rendered, 0 failed"), log);
+        }
+    }
+
+    private static JournalFile read(Path run) {
+        try {
+            return JournalFile.read(run);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -51,13 +51,24 @@ final class RealCluster {
         }
     }
 
-    /** A task as the master lists it, active, unreachable or completed. */
-    record Task(String id, String agentId, String executorId, String state) {
+    /**
+     * A task as the master lists it, active, unreachable or completed, with the times of its first
+     * status and of its terminal one (infinity while it has none).
+     */
+    record Task(String id, String agentId, String executorId, String state, double firstStatusAt, double endedAt) {
         /** A task that only starts the render executor early; it carries no page. */
         boolean warmUp() {
             return id.startsWith("warm-up-");
         }
+
+        /** What it works on: its kind and page, the task id without the launch number ("crawl-7" of "crawl-7-2"). */
+        String work() {
+            return id.substring(0, id.lastIndexOf('-'));
+        }
     }
+
+    private static final Set<String> TERMINAL = Set.of("TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST", "TASK_ERROR",
+            "TASK_DROPPED", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNREACHABLE", "TASK_UNKNOWN");
 
     private static RealCluster shared;
 
@@ -125,6 +136,16 @@ final class RealCluster {
         return find(state().getAsJsonArray("frameworks"), frameworkId);
     }
 
+    /** The ids of every framework the master lists, registered or completed. */
+    Set<String> frameworkIds() {
+        JsonObject state = state();
+        Set<String> ids = new TreeSet<>();
+        for (String list : List.of("frameworks", "completed_frameworks")) {
+            for (JsonElement framework : state.getAsJsonArray(list)) ids.add(framework.getAsJsonObject().get("id").getAsString());
+        }
+        return ids;
+    }
+
     Optional<JsonObject> completedFramework(String frameworkId) {
         return find(state().getAsJsonArray("completed_frameworks"), frameworkId);
     }
@@ -140,8 +161,16 @@ final class RealCluster {
                 if (!f.has(list)) continue;
                 for (JsonElement element : f.getAsJsonArray(list)) {
                     JsonObject task = element.getAsJsonObject();
+                    double first = Double.POSITIVE_INFINITY;
+                    double ended = Double.POSITIVE_INFINITY;
+                    for (JsonElement status : task.has("statuses") ? task.getAsJsonArray("statuses") : new JsonArray()) {
+                        double at = status.getAsJsonObject().get("timestamp").getAsDouble();
+                        first = Math.min(first, at);
+                        if (TERMINAL.contains(status.getAsJsonObject().get("state").getAsString())) ended = Math.min(ended, at);
+                    }
                     tasks.add(new Task(task.get("id").getAsString(), task.get("slave_id").getAsString(),
-                            task.has("executor_id") ? task.get("executor_id").getAsString() : "", task.get("state").getAsString()));
+                            task.has("executor_id") ? task.get("executor_id").getAsString() : "", task.get("state").getAsString(),
+                            first, ended));
                 }
             }
         });

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.gson.JsonObject;
 import io.rendler.scheduler.demo.DemoSite;
 import io.rendler.scheduler.e2e.RealCluster.Agent;
 import io.rendler.scheduler.e2e.RealCluster.Task;
@@ -13,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -214,6 +218,57 @@ class RealMesosClusterTest {
             crawl.assertCompleteGraph(oracle);
             assertTrue(log.contains("lost the Mesos master"), log);
             assertTrue(cluster.completedFramework(id).isPresent(), "TEARDOWN reached the new master");
+        }
+    }
+
+    /**
+     * The scheduler dies with SIGKILL mid-crawl and {@code rendler --resume} starts within the
+     * failover timeout: the master shows one framework throughout, no page's task is launched again
+     * while one is running, and the graph is the whole site's.
+     */
+    @Test
+    void aSchedulerKilledMidCrawlAndResumedKeepsItsFrameworkAndLaunchesNoRunningTaskTwice(@TempDir Path out) throws Exception {
+        Set<String> frameworksBefore = cluster.frameworkIds();
+        String id;
+        try (ClusterCrawl crawl = crawl(out)) {
+            id = crawl.frameworkId();
+            awaitRenderInFlight(id);
+            RealCluster.await(TASKS_START, "results in the journal", () -> journal(crawl.runDir()).count("result") >= 10);
+            crawl.kill();
+        }
+        // The master keeps the framework, disconnected, and its tasks running, for the failover timeout.
+        JsonObject orphan = cluster.activeFramework(id).orElseThrow(() -> new AssertionError("the master dropped " + id));
+        assertFalse(orphan.get("active").getAsBoolean() && orphan.get("connected").getAsBoolean(), orphan.toString());
+
+        try (ClusterCrawl resumed = ClusterCrawl.resume(cluster, out)) {
+            assertEquals(id, resumed.frameworkId(), "the resumed scheduler subscribed as the same framework");
+            String log = resumed.finish();
+            resumed.assertCompleteGraph(oracle);
+            assertTrue(log.contains("took back framework " + id) && log.contains("reconciling"), log);
+        }
+        Set<String> frameworksAfter = cluster.frameworkIds();
+        frameworksAfter.removeAll(frameworksBefore);
+        assertEquals(Set.of(id), frameworksAfter, "one framework throughout");
+        assertTrue(cluster.completedFramework(id).isPresent(), "TEARDOWN at the end of the resumed run");
+
+        Map<String, List<Task>> byWork = cluster.tasks(id).stream().filter(t -> !t.warmUp())
+                .sorted(Comparator.comparingDouble(Task::firstStatusAt))
+                .collect(Collectors.groupingBy(Task::work, TreeMap::new, Collectors.toList()));
+        for (List<Task> tasks : byWork.values()) {
+            // Executors report RUNNING only for slow tasks, so a task's first status is often its last:
+            // a page's work done twice shows as two FINISHED tasks.
+            assertTrue(tasks.stream().filter(t -> t.state().equals("TASK_FINISHED")).count() <= 1, "finished twice: " + tasks);
+            for (int i = 1; i < tasks.size(); i++) {
+                assertTrue(tasks.get(i).firstStatusAt() >= tasks.get(i - 1).endedAt(), "launched again while running: " + tasks);
+            }
+        }
+    }
+
+    private static JournalFile journal(Path runDir) {
+        try {
+            return JournalFile.read(runDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -46,9 +46,23 @@ final class Rendler {
         return start(Map.of(), stdout, stderr, args);
     }
 
+    /**
+     * In a session and process group of its own, led by the rendler JVM (its pid is the group id), as
+     * a shell starts a foreground command: {@code kill -INT -- -PID} is then what Ctrl-C in a terminal does.
+     */
+    static Process startAsTerminalJob(Path stdout, Path stderr, String... args) throws IOException {
+        return start(List.of("setsid"), Map.of(), stdout, stderr, args);
+    }
+
     /** With {@code environment} added to this JVM's. */
     static Process start(Map<String, String> environment, Path stdout, Path stderr, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        return start(List.of(), environment, stdout, stderr, args);
+    }
+
+    private static Process start(List<String> prefix, Map<String, String> environment, Path stdout, Path stderr, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dsun.net.httpserver.nodelay=true",
                 "-cp", System.getProperty("java.class.path"),

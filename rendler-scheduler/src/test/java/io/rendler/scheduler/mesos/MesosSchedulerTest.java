@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import io.rendler.common.CrawlResult;
 import io.rendler.common.MessageCodec;
 import io.rendler.common.PageLimits;
+import io.rendler.common.RenderResult;
 import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
@@ -15,10 +16,11 @@ import io.rendler.mesos.MesosIds;
 import io.rendler.mesos.MesosJson;
 import io.rendler.mesos.RecordIO;
 import io.rendler.mesos.WarmUp;
-import io.rendler.scheduler.core.CrawlCoordinator;
 import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.core.Scope;
+import io.rendler.scheduler.core.TaskEnd;
+import io.rendler.scheduler.run.CrawlCoordinator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -326,5 +328,52 @@ class MesosSchedulerTest {
         log.clear();
         scheduler.event(firstRecorded(Event.Type.FAILURE, e -> e.getFailure().getStatus() == 0)); // a clean exit
         assertTrue(log.isEmpty(), log.toString());
+    }
+
+    private static Event statusUpdate(String taskId, TaskState state, TaskStatus.Reason reason, byte[] data) {
+        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(MesosIds.taskId(taskId)).setState(state)
+                .setAgentId(MesosIds.agentId("agent-1")).setData(ByteString.copyFrom(data));
+        if (reason != null) status.setReason(reason);
+        return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(status)).build();
+    }
+
+    @Test
+    void afterAFailoverTheTasksStillRunningAreAdoptedReconciledAndTheirResultsTaken() {
+        // The crawl as a killed scheduler left it: the start page crawled, a crawl and a render in flight.
+        CrawlCoordinator resumed = new CrawlCoordinator(new CrawlScheduler(new CrawlSettings(ROOT, 100, 3, Scope.sameHost(ROOT),
+                PageLimits.defaults(), true, 3)));
+        TaskRequest root = resumed.poll(TaskKind.CRAWL).orElseThrow();
+        resumed.deliver(MessageCodec.encode(ResultMessage.of(new CrawlResult(root.taskId(), ROOT, ROOT, 200, "text/html", true,
+                List.of(ROOT + "a"), false, null, 1))));
+        resumed.taskEnded(root.taskId(), TaskEnd.FINISHED, null);
+        TaskRequest crawlA = resumed.poll(TaskKind.CRAWL).orElseThrow();
+        TaskRequest renderRoot = resumed.poll(TaskKind.RENDER).orElseThrow();
+        calls.clear();
+
+        MesosScheduler taker = newScheduler(resumed);
+        taker.adopt(resumed.runningTasks());
+        taker.subscribed(MesosIds.frameworkId("fw-1"));
+        List<Call> reconciles = callsOf(Call.Type.RECONCILE);
+        assertEquals(1, reconciles.size(), calls.toString());
+        assertEquals(java.util.Set.of(crawlA.taskId(), renderRoot.taskId()), reconciles.get(0).getReconcile().getTasksList().stream()
+                .map(t -> t.getTaskId().getValue()).collect(java.util.stream.Collectors.toSet()));
+
+        // The master answers for the crawl; it is still running, so nothing is launched for its page.
+        taker.event(statusUpdate(crawlA.taskId(), TaskState.TASK_RUNNING, TaskStatus.Reason.REASON_RECONCILIATION, new byte[0]));
+        taker.event(recordedOffers);
+        assertTrue(callsOf(Call.Type.ACCEPT).stream().flatMap(c -> c.getAccept().getOperations(0).getLaunch().getTaskInfosList().stream())
+                .allMatch(WarmUp::is), "no page to launch while the adopted tasks run: " + calls);
+        // A FINISHED from reconciliation carries no result: the executor's own update, with it, is still to come.
+        taker.event(statusUpdate(crawlA.taskId(), TaskState.TASK_FINISHED, TaskStatus.Reason.REASON_RECONCILIATION, new byte[0]));
+        assertEquals(2, taker.runningTasks());
+        taker.event(statusUpdate(crawlA.taskId(), TaskState.TASK_FINISHED, null, MessageCodec.encode(ResultMessage.of(
+                new CrawlResult(crawlA.taskId(), crawlA.url(), crawlA.url(), 200, "text/html", true, List.of(), false, null, 1)))));
+        assertEquals(2, resumed.progress().crawled());
+
+        // A render that failed while no scheduler was there (its upload had nowhere to go) runs again.
+        taker.event(statusUpdate(renderRoot.taskId(), TaskState.TASK_FINISHED, null, MessageCodec.encode(ResultMessage.of(
+                RenderResult.failure(renderRoot.taskId(), renderRoot.url(), "screenshot upload failed: connection refused", 5)))));
+        assertEquals(0, resumed.progress().failed());
+        assertEquals(ROOT, resumed.poll(TaskKind.RENDER).orElseThrow().url());
     }
 }

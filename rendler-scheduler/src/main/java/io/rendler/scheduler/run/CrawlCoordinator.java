@@ -1,9 +1,16 @@
-package io.rendler.scheduler.core;
+package io.rendler.scheduler.run;
 
 import io.rendler.common.MessageCodec;
 import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskKind;
 import io.rendler.common.TaskRequest;
+import io.rendler.scheduler.core.CrawlScheduler;
+import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.Delivery;
+import io.rendler.scheduler.core.PageEvent;
+import io.rendler.scheduler.core.Progress;
+import io.rendler.scheduler.core.RobotsRules;
+import io.rendler.scheduler.core.TaskEnd;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,13 +31,19 @@ import java.util.function.Consumer;
 public final class CrawlCoordinator {
 
     private final CrawlScheduler core;
+    private final CrawlRecorder recorder;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> robotsListeners = new CopyOnWriteArrayList<>();
 
     public CrawlCoordinator(CrawlScheduler core) {
+        this(core, CrawlRecorder.NONE);
+    }
+
+    public CrawlCoordinator(CrawlScheduler core, CrawlRecorder recorder) {
         this.core = core;
+        this.recorder = recorder;
     }
 
     /** Called (outside the lock) whenever new work may have been queued; the Mesos backend REVIVEs on it. */
@@ -49,7 +62,9 @@ public final class CrawlCoordinator {
 
     /** An origin's robots.txt, fetched and parsed outside the core. */
     public void robotsKnown(String origin, RobotsRules rules) {
-        mutate(() -> core.onRobots(origin, rules));
+        mutate(() -> {
+            if (core.onRobots(origin, rules)) recorder.robotsKnown(origin, rules);
+        });
     }
 
     public CrawlSettings settings() {
@@ -58,7 +73,13 @@ public final class CrawlCoordinator {
 
     /** The next task of {@code kind}, or empty when there is none right now. Never blocks. */
     public Optional<TaskRequest> poll(TaskKind kind) {
-        return locked(() -> core.nextTask(kind));
+        return locked(() -> launch(kind));
+    }
+
+    private Optional<TaskRequest> launch(TaskKind kind) {
+        Optional<TaskRequest> next = core.nextTask(kind);
+        next.ifPresent(recorder::launched);
+        return next;
     }
 
     /**
@@ -69,7 +90,7 @@ public final class CrawlCoordinator {
         lock.lockInterruptibly();
         try {
             while (true) {
-                Optional<TaskRequest> next = core.nextTask(kind);
+                Optional<TaskRequest> next = launch(kind);
                 if (next.isPresent()) return next;
                 if (core.isStopped() || core.isFinished()) return Optional.empty();
                 // A host's delay or a Retry-After ends without any event, so wake up for it.
@@ -114,16 +135,34 @@ public final class CrawlCoordinator {
         if (carrierTaskId != null && !message.taskId().equals(carrierTaskId)) {
             return Delivery.unexpected("the update of task " + carrierTaskId + " carries a result for task " + message.taskId());
         }
-        return mutate(() -> core.onResult(message));
+        return mutate(() -> {
+            int admittedBefore = core.pageCount();
+            Delivery delivery = core.onResult(message);
+            if (delivery.verdict() == Delivery.Verdict.APPLIED) {
+                recorder.resultApplied(message, encodedResult, core.admittedSince(admittedBefore));
+            }
+            return delivery;
+        });
     }
 
     public void taskEnded(String taskId, TaskEnd end, String reason) {
-        mutate(() -> core.onTaskEnded(taskId, end, reason));
+        mutate(() -> {
+            if (core.onTaskEnded(taskId, end, reason)) recorder.taskEnded(taskId, end, reason);
+        });
     }
 
     /** Stops launching new work; tasks in flight may still finish. */
     public void stop(String reason) {
-        mutate(() -> core.stop(reason));
+        mutate(() -> {
+            if (core.isStopped()) return;
+            core.stop(reason);
+            recorder.stopped(reason);
+        });
+    }
+
+    /** The tasks launched and not ended, as they were handed out; a Mesos scheduler adopts them after a failover. */
+    public List<TaskRequest> runningTasks() {
+        return locked(core::runningTasks);
     }
 
     public boolean isStopped() {
