@@ -8,7 +8,9 @@ import io.rendler.common.TaskRequest;
 import io.rendler.common.UrlNormalizer;
 import java.io.IOException;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 
@@ -88,7 +90,14 @@ public final class CrawlHandler implements TaskHandler {
         }
         String contentType = fetch.contentType() == null ? null : fetch.contentType().mediaType();
         return new CrawlResult(request.taskId(), request.url(), fetch.finalUrl(), fetch.status(), contentType,
-                html, links, fetch.body().truncated(), error, millisSince(start));
+                html, links, fetch.body().truncated(), error, millisSince(start), retryAfter(fetch));
+    }
+
+    /** What a 429 or 503 asked for; other answers' Retry-After means nothing to a crawler. */
+    private static Long retryAfter(Fetch fetch) {
+        if (fetch.status() != 429 && fetch.status() != 503) return null;
+        OptionalLong millis = RetryAfter.millis(fetch.retryAfter(), Instant.now());
+        return millis.isPresent() ? millis.getAsLong() : null;
     }
 
     /** Parses with jsoup's charset detection: the header's charset, else a byte order mark or a meta tag. */

@@ -73,7 +73,7 @@ final class PageFetcher {
                 try {
                     Body body = ContentDecoding.decode(response.headers().firstValue("Content-Encoding").orElse(null),
                             response.body(), limits.maxBodyBytes());
-                    return new Fetch(current, status, type, body, null);
+                    return new Fetch(current, status, type, body, null, response.headers().firstValue("Retry-After").orElse(null));
                 } catch (IOException e) {
                     return Fetch.failed(current, status, type, e.getMessage());
                 }

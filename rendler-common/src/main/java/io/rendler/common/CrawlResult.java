@@ -15,6 +15,7 @@ import java.util.List;
  * @param truncated     the body was cut at {@link PageLimits#maxBodyBytes()}
  * @param error         a one-line reason when the fetch failed, else null
  * @param elapsedMillis time spent on the fetch and parse
+ * @param retryAfterMillis how long a 429 or 503 answer asked us to wait (its {@code Retry-After}), or null
  */
 public record CrawlResult(
         String taskId,
@@ -26,10 +27,18 @@ public record CrawlResult(
         List<String> links,
         boolean truncated,
         String error,
-        long elapsedMillis) {
+        long elapsedMillis,
+        Long retryAfterMillis) {
 
     public CrawlResult {
         links = links == null ? List.of() : List.copyOf(links);
+        if (retryAfterMillis != null && retryAfterMillis < 0) retryAfterMillis = 0L;
+    }
+
+    /** A result without a {@code Retry-After}. */
+    public CrawlResult(String taskId, String url, String finalUrl, int httpStatus, String contentType, boolean html,
+            List<String> links, boolean truncated, String error, long elapsedMillis) {
+        this(taskId, url, finalUrl, httpStatus, contentType, html, links, truncated, error, elapsedMillis, null);
     }
 
     public boolean failed() {

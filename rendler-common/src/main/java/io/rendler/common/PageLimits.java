@@ -29,7 +29,9 @@ public record PageLimits(
         this(timeoutMillis, maxBodyBytes, maxRedirects, viewportWidth, viewportHeight, userAgent, viewportHeight);
     }
 
-    public static final String DEFAULT_USER_AGENT = "Rendler/1.0 (+https://github.com/rendler/rendler)";
+    /** Where a site owner reads about the crawler in their logs. A placeholder until the project has a public home. */
+    public static final String PROJECT_URL = "https://github.com/rendler/rendler";
+    public static final String DEFAULT_USER_AGENT = "Rendler/1.0 (+" + PROJECT_URL + ")";
 
     public static PageLimits defaults() {
         return new PageLimits(15_000, 10L * 1024 * 1024, 10, 1280, 800, DEFAULT_USER_AGENT);

@@ -9,8 +9,10 @@ import io.rendler.render.RenderHandler;
 import io.rendler.render.RenderSettings;
 import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.Politeness;
 import io.rendler.scheduler.core.Progress;
 import io.rendler.scheduler.core.Scope;
+import io.rendler.scheduler.core.UrlPatterns;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.journal.CrawlFolder;
@@ -32,6 +34,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -311,17 +314,20 @@ final class CrawlLauncher {
     }
 
     private CrawlSettings settings(String startUrl) {
-        PageLimits defaults = PageLimits.defaults();
         if (options.fullPage && (options.maxHeight < options.viewport.height() || options.maxHeight > PageLimits.MAX_SCREENSHOT_HEIGHT)) {
             throw new IllegalArgumentException("--max-height must be between the viewport's height (" + options.viewport.height()
                     + ") and " + PageLimits.MAX_SCREENSHOT_HEIGHT + ", not " + options.maxHeight);
         }
         PageLimits limits = new PageLimits(options.pageTimeout.toMillis(), options.maxPageSize, options.maxRedirects,
                 options.viewport.width(), options.viewport.height(),
-                options.userAgent != null ? options.userAgent : defaults.userAgent(),
+                options.userAgent != null ? options.userAgent : VersionInfo.userAgent(),
                 options.fullPage ? options.maxHeight : options.viewport.height());
+        if (options.perHostConcurrency < 0) throw new IllegalArgumentException("--per-host-concurrency must not be negative");
+        Politeness politeness = new Politeness(!options.ignoreRobots, options.perHostConcurrency,
+                options.delay == null ? Duration.ZERO : options.delay);
         return new CrawlSettings(startUrl, options.maxPages, options.maxDepth, scope(startUrl), limits, !options.noRender,
-                options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl));
+                options.maxAttempts, options.allowPrivate ? NetworkGuard.off() : NetworkGuard.trusting(startUrl), politeness,
+                UrlPatterns.of(options.includes, options.excludes));
     }
 
     private Scope scope(String startUrl) {

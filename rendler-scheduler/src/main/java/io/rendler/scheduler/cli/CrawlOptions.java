@@ -16,7 +16,7 @@ final class CrawlOptions {
      */
     static final Set<String> WHAT_TO_CRAWL = Set.of("--max-pages", "--max-depth", "--same-host", "--allow-domain",
             "--allow-prefix", "--no-render", "--viewport", "--page-timeout", "--max-page-size", "--max-redirects",
-            "--max-attempts", "--user-agent", "--full-page", "--max-height");
+            "--max-attempts", "--user-agent", "--include", "--exclude", "--ignore-robots", "--full-page", "--max-height");
 
     // --- What to crawl ---
     @Option(names = "--max-pages", paramLabel = "N", defaultValue = "100", order = 10,
@@ -46,6 +46,33 @@ final class CrawlOptions {
                     + " addresses only on the start URL's own host and port, so a page cannot make Rendler (or a Mesos"
                     + " agent) reach internal services.")
     boolean allowPrivate;
+
+    @Option(names = "--include", paramLabel = "GLOB", order = 17,
+            description = "Follow only links whose whole URL matches GLOB (repeatable; any one must match). In a GLOB"
+                    + " ** matches anything, * anything but '/', ? one character but '/'. E.g. 'https://example.org/docs/**'.")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "GLOB", order = 18,
+            description = "Do not follow links whose whole URL matches GLOB (repeatable; wins over --include),"
+                    + " e.g. '**/*.pdf' or '**/tag/**'.")
+    List<String> excludes = new ArrayList<>();
+
+    // --- Politeness ---
+    @Option(names = "--ignore-robots", order = 25,
+            description = "Do not fetch or obey robots.txt. By default each host's robots.txt is fetched once, before its"
+                    + " first page; pages it disallows are neither fetched nor rendered (reported as skipped), and its"
+                    + " Crawl-delay is kept.")
+    boolean ignoreRobots;
+
+    @Option(names = "--per-host-concurrency", paramLabel = "N", defaultValue = "0", order = 26,
+            description = "At most N fetches and renders in flight to one host at once, across all executors."
+                    + " Default: 0, no limit beyond --crawl-concurrency and --render-concurrency.")
+    int perHostConcurrency;
+
+    @Option(names = "--delay", paramLabel = "DURATION", order = 27, converter = Converters.DurationConverter.class,
+            description = "Wait at least this long on each host between the end of one fetch or render and the start of"
+                    + " the next, one at a time, e.g. 500ms. A longer robots.txt Crawl-delay wins. Default: none.")
+    Duration delay;
 
     @Option(names = "--no-render", order = 15,
             description = "Crawl and draw the graph without screenshots (no Chromium needed, much faster).")
@@ -105,7 +132,8 @@ final class CrawlOptions {
     int maxRedirects;
 
     @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", order = 36,
-            description = "Attempts per task when an executor crashes or a result is lost. Default: ${DEFAULT-VALUE}.")
+            description = "Attempts per task when an executor crashes, a result is lost, or the site answers 429 or 503"
+                    + " (retried after its Retry-After, 1s without one). Default: ${DEFAULT-VALUE}.")
     int maxAttempts;
 
     @Option(names = "--chromium", paramLabel = "PATH", order = 37,
@@ -119,7 +147,8 @@ final class CrawlOptions {
     List<String> chromiumArgs = new ArrayList<>();
 
     @Option(names = "--user-agent", paramLabel = "UA", order = 39,
-            description = "The User-Agent header. Default: a Rendler agent string.")
+            description = "The User-Agent header, sent by the crawler, the browser and the robots.txt fetch; its first"
+                    + " word is the name robots.txt groups are matched against. Default: Rendler/VERSION (+URL).")
     String userAgent;
 
     // --- Stopping ---

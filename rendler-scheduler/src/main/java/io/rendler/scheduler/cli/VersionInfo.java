@@ -1,6 +1,7 @@
 package io.rendler.scheduler.cli;
 
 import io.rendler.render.BrowserLocator;
+import io.rendler.common.PageLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,12 @@ final class VersionInfo implements CommandLine.IVersionProvider {
         String source = commit.isEmpty() || commit.startsWith("${") ? "commit unknown"
                 : "commit " + commit + ("true".equals(build.getProperty("dirty")) ? " with local changes" : "");
         return version + " (" + source + ")";
+    }
+
+    /** The default User-Agent: Rendler, its version, and where to read about it. */
+    static String userAgent() {
+        String version = buildProperties().getProperty("version", "dev");
+        return "Rendler/" + version + " (+" + PageLimits.PROJECT_URL + ")";
     }
 
     private static Properties buildProperties() {

@@ -14,6 +14,8 @@ public enum PageStatus {
     REDIRECTED,
     /** The fetch failed: dead host, HTTP error, timeout, redirect loop. */
     CRAWL_FAILED,
+    /** Neither fetched nor rendered: the host's robots.txt disallows it (or its final URL). Not a failure. */
+    SKIPPED_ROBOTS,
     /** Admitted to the crawl but never finished, because the run was stopped. */
     UNFINISHED
 }

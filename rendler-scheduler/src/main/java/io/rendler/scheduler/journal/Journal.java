@@ -11,7 +11,9 @@ import io.rendler.common.MessageCodec;
 import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskRequest;
 import io.rendler.scheduler.core.CrawlSettings;
+import io.rendler.scheduler.core.RobotsRules;
 import io.rendler.scheduler.core.TaskEnd;
+import io.rendler.scheduler.robots.RobotsRecords;
 import io.rendler.scheduler.run.CrawlRecorder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +39,7 @@ import java.util.function.Consumer;
  * The crawl's journal, {@value #FILE_NAME} in the output folder: one JSON object a line, the
  * header first, then every change the scheduler core went through as the coordinator applied
  * it: each task handed out, each result applied (with the pages it admitted), each task end
- * that changed its page, each stop and resume, and the Mesos framework the crawl registered as.
+ * that changed its page, each host's robots.txt answer, each stop and resume, and the Mesos framework the crawl registered as.
  * {@link JournalReplay} rebuilds the crawl by feeding a new core the same calls.
  *
  * <p>Each record goes to the file with one write as it happens, so a scheduler killed with
@@ -134,6 +136,8 @@ public final class Journal implements CrawlRecorder, AutoCloseable {
         json.put("limits", settings.limits());
         json.put("render", settings.render());
         json.put("max_attempts", settings.maxAttempts());
+        // --delay and --per-host-concurrency decide only when pages launch, which a replay does not repeat.
+        json.put("obey_robots", settings.politeness().obeyRobots());
         return GSON.toJson(json);
     }
 
@@ -181,6 +185,14 @@ public final class Journal implements CrawlRecorder, AutoCloseable {
     public void stopped(String reason) {
         JsonObject json = record("stop");
         json.addProperty("reason", reason);
+        append(GSON.toJson(json));
+    }
+
+    @Override
+    public void robotsKnown(String origin, RobotsRules rules) {
+        JsonObject json = record("robots");
+        json.addProperty("origin", origin);
+        json.add("rules", RobotsRecords.toJson(rules));
         append(GSON.toJson(json));
     }
 

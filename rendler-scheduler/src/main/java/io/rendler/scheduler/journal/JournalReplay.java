@@ -12,6 +12,7 @@ import io.rendler.scheduler.core.CrawlScheduler;
 import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.core.Delivery;
 import io.rendler.scheduler.core.TaskEnd;
+import io.rendler.scheduler.robots.RobotsRecords;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -121,7 +122,9 @@ public final class JournalReplay {
             case "launch" -> {
                 TaskKind kind = TaskKind.valueOf(text(record, "kind"));
                 String expected = text(record, "task");
-                String launched = core.nextTask(kind).map(TaskRequest::taskId).orElse("nothing");
+                // Which queued page launched when hung on time (hosts' delays, Retry-After): the
+                // record names it, and the core checks that it could have launched it.
+                String launched = core.relaunch(kind, expected).taskId();
                 if (!launched.equals(expected)) throw new IllegalStateException("the journal launched " + expected + ", this rendler " + launched);
             }
             case "result" -> {
@@ -141,6 +144,11 @@ public final class JournalReplay {
             }
             case "end" -> core.onTaskEnded(text(record, "task"), TaskEnd.valueOf(text(record, "end")),
                     record.get("reason").isJsonNull() ? null : record.get("reason").getAsString());
+            case "robots" -> {
+                if (!core.onRobots(text(record, "origin"), RobotsRecords.fromJson(record.getAsJsonObject("rules")))) {
+                    throw new IllegalStateException("robots.txt of " + text(record, "origin") + " for a host not waiting for it");
+                }
+            }
             case "stop" -> core.stop(text(record, "reason"));
             case "resume" -> core.resume(record.get("adopt_running").getAsBoolean());
             case "mesos" -> {

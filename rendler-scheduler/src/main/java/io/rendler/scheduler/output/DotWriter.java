@@ -39,6 +39,7 @@ public final class DotWriter {
             case REDIRECTED -> new Look("#718096", "#ffffff", "filled,dashed", "1");
             case CRAWL_FAILED -> new Look("#c53030", "#fff5f5", "filled", "2.5");
             case UNFINISHED -> new Look("#a0aec0", "#ffffff", "filled,dotted", "1.2");
+            case SKIPPED_ROBOTS -> new Look("#a0aec0", "#f7fafc", "filled,dashed", "1");
         };
     }
 

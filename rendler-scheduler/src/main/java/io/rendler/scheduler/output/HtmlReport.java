@@ -63,6 +63,7 @@ public final class HtmlReport {
             .NOT_HTML { background: #f7fafc; color: #4a5568; border: 1px solid #cbd5e0; }
             .CRAWL_FAILED { background: #fff5f5; color: #c53030; }
             .UNFINISHED { background: #f7fafc; color: #718096; border: 1px dashed #a0aec0; }
+            .SKIPPED_ROBOTS { background: #f7fafc; color: #4a5568; border: 1px dashed #718096; }
             footer { padding: 16px 32px; color: var(--muted); font-size: 13px; }
             """;
 

@@ -35,6 +35,7 @@ final class PageText {
             case REDIRECTED -> page.finalUrl() == null ? "redirected" : "\u2192 " + shortPath(page.finalUrl(), 32);
             case CRAWL_FAILED -> page.httpStatus() > 0 ? "HTTP " + page.httpStatus() : "crawl failed";
             case UNFINISHED -> "unfinished";
+            case SKIPPED_ROBOTS -> "skipped (robots.txt)";
         };
     }
 

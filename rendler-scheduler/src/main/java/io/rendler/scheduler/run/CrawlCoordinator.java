@@ -9,16 +9,19 @@ import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.core.Delivery;
 import io.rendler.scheduler.core.PageEvent;
 import io.rendler.scheduler.core.Progress;
+import io.rendler.scheduler.core.RobotsRules;
 import io.rendler.scheduler.core.TaskEnd;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The thread-safe door to the {@link CrawlScheduler}. Backends call in from their own threads
@@ -32,6 +35,7 @@ public final class CrawlCoordinator {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Runnable> workListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> robotsListeners = new CopyOnWriteArrayList<>();
 
     public CrawlCoordinator(CrawlScheduler core) {
         this(core, CrawlRecorder.NONE);
@@ -45,6 +49,22 @@ public final class CrawlCoordinator {
     /** Called (outside the lock) whenever new work may have been queued; the Mesos backend REVIVEs on it. */
     public void onWorkAvailable(Runnable listener) {
         workListeners.add(listener);
+    }
+
+    /**
+     * {@code fetcher} gets each origin whose robots.txt the core needs (those already wanted at
+     * once), outside the lock; it answers later through {@link #robotsKnown}.
+     */
+    public void onRobotsWanted(Consumer<String> fetcher) {
+        robotsListeners.add(fetcher);
+        locked(core::drainRobotsRequests).forEach(fetcher);
+    }
+
+    /** An origin's robots.txt, fetched and parsed outside the core. */
+    public void robotsKnown(String origin, RobotsRules rules) {
+        mutate(() -> {
+            if (core.onRobots(origin, rules)) recorder.robotsKnown(origin, rules);
+        });
     }
 
     public CrawlSettings settings() {
@@ -73,7 +93,10 @@ public final class CrawlCoordinator {
                 Optional<TaskRequest> next = launch(kind);
                 if (next.isPresent()) return next;
                 if (core.isStopped() || core.isFinished()) return Optional.empty();
-                changed.await();
+                // A host's delay or a Retry-After ends without any event, so wake up for it.
+                OptionalLong wait = core.nanosUntilReady(kind);
+                if (wait.isPresent()) changed.awaitNanos(Math.max(wait.getAsLong(), 100_000));
+                else changed.await();
             }
         } finally {
             lock.unlock();
@@ -206,14 +229,17 @@ public final class CrawlCoordinator {
     private <T> T mutate(java.util.function.Supplier<T> change) {
         T result;
         boolean work;
+        List<String> robotsWanted;
         lock.lock();
         try {
             result = change.get();
             work = core.hasQueuedWork(TaskKind.CRAWL) || core.hasQueuedWork(TaskKind.RENDER);
+            robotsWanted = robotsListeners.isEmpty() ? List.of() : core.drainRobotsRequests();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        for (String origin : robotsWanted) robotsListeners.forEach(listener -> listener.accept(origin));
         if (work) workListeners.forEach(Runnable::run);
         return result;
     }

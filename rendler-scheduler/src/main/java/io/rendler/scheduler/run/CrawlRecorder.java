@@ -2,6 +2,7 @@ package io.rendler.scheduler.run;
 
 import io.rendler.common.ResultMessage;
 import io.rendler.common.TaskRequest;
+import io.rendler.scheduler.core.RobotsRules;
 import io.rendler.scheduler.core.TaskEnd;
 import java.util.List;
 
@@ -41,4 +42,7 @@ public interface CrawlRecorder {
 
     /** The crawl stopped launching work. */
     void stopped(String reason);
+
+    /** {@code origin}'s robots.txt became known to the core as {@code rules}. */
+    default void robotsKnown(String origin, RobotsRules rules) {}
 }

@@ -1,9 +1,11 @@
 package io.rendler.scheduler.run;
 
 import io.rendler.scheduler.core.CrawlScheduler;
+import io.rendler.scheduler.core.CrawlSettings;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.RunSummary;
 import io.rendler.scheduler.output.OutputFile;
+import io.rendler.scheduler.robots.RobotsFetcher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +74,12 @@ public final class CrawlRun {
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
         RuntimeException failure = null;
+        // The core asks for a host's robots.txt only when it obeys them (not with --ignore-robots).
+        CrawlSettings settings = core.settings();
+        RobotsFetcher robots = settings.politeness().obeyRobots()
+                ? new RobotsFetcher(settings.limits().userAgent(), Duration.ofMillis(settings.limits().timeoutMillis()), settings.guard())
+                : null;
+        if (robots != null) coord.onRobotsWanted(origin -> robots.fetchAsync(origin, coord::robotsKnown));
         try {
             try {
                 backend.start(coord);
@@ -90,6 +98,7 @@ public final class CrawlRun {
             return new Result(summary, graph, written, pendingStop != null, Optional.ofNullable(failure));
         } finally {
             progress.close();
+            if (robots != null) robots.close();
             backend.close();
         }
     }

@@ -135,6 +135,27 @@ class MesosPipelineTest {
     }
 
     @Test
+    void robotsTxtAndItsCrawlDelayHoldAcrossTheAgentsExecutors(@TempDir Path out) throws Exception {
+        try (PoliteSite polite = PoliteSite.start(); MesosSimulator mesos = simulator()) {
+            Process rendler = Rendler.start(out.resolve("stdout.txt"), out.resolve("stderr.txt"), "--master", mesos.masterAddress(),
+                    "--output", out.resolve("run").toString(), "--failover-timeout", "60s", "--viewport", "640x400",
+                    "--crawl-concurrency", "4", polite.url("/"));
+            String log = finish(rendler, out);
+
+            List<PoliteSite.Request> requests = polite.requests();
+            String seen = requests.stream().map(PoliteSite.Request::path).toList().toString();
+            assertTrue(requests.stream().noneMatch(r -> r.path().startsWith("/private/")), "disallowed paths were requested: " + seen);
+            List<PoliteSite.Request> pages = requests.stream().filter(r -> !r.path().equals("/robots.txt")).toList();
+            for (int i = 1; i < pages.size(); i++) {
+                long gapMillis = (pages.get(i).arrivedNanos() - pages.get(i - 1).arrivedNanos()) / 1_000_000;
+                assertTrue(gapMillis >= 500, "only " + gapMillis + " ms between two requests, under the Crawl-delay: " + seen);
+            }
+            assertTrue(requests.stream().anyMatch(PoliteSite.Request::fromBrowser), "the render executor's browser fetched pages: " + seen);
+            assertTrue(log.contains("2 pages skipped by robots.txt"), log);
+        }
+    }
+
+    @Test
     void losingTheMasterMidCrawlLosesNoPage(@TempDir Path out) throws Exception {
         try (MesosSimulator mesos = simulator()) {
             Process rendler = rendler(out, mesos.masterAddress(), "--no-render", "--crawl-concurrency", "2");

@@ -97,6 +97,45 @@ class ResumeTest {
         }
     }
 
+    /**
+     * robots.txt (a Disallow and a Crawl-delay) holds across a SIGKILL and a resume: its answer is
+     * in the journal, so the resumed crawl obeys it without asking again, never fetches or renders
+     * a disallowed page, and ends with the graph of an uninterrupted crawl.
+     */
+    @Test
+    void robotsTxtHoldsAcrossAKillAndAResume(@TempDir Path tmp) throws Exception {
+        try (PoliteSite site = PoliteSite.start()) {
+            Path whole = tmp.resolve("whole");
+            Rendler.Run uninterrupted = Rendler.run("--output", whole.toString(), "--viewport", "640x400", site.url("/"));
+            assertEquals(0, uninterrupted.exitCode(), uninterrupted.output());
+
+            Path out = tmp.resolve("killed");
+            Process rendler = Rendler.start(tmp.resolve("out-0.txt"), tmp.resolve("err-0.txt"),
+                    "--output", out.toString(), "--viewport", "640x400", site.url("/"));
+            awaitJournal(rendler, out, journal -> journal.count("robots") >= 1 && journal.count("result") >= 2, tmp.resolve("err-0.txt"));
+            rendler.destroyForcibly(); // SIGKILL
+            assertTrue(rendler.waitFor(30, TimeUnit.SECONDS));
+            int killedAt = site.requests().size();
+            assertTrue(JournalFile.read(out).count("result") < 7, "killed mid-crawl");
+
+            rendler = Rendler.start(tmp.resolve("out-1.txt"), tmp.resolve("err-1.txt"), "--resume", "--output", out.toString());
+            assertTrue(rendler.waitFor(3, TimeUnit.MINUTES), "the resume did not finish");
+            String err = Files.readString(tmp.resolve("err-1.txt"), StandardCharsets.UTF_8);
+            assertEquals(0, rendler.exitValue(), err);
+            assertTrue(err.contains("rendler: resuming the crawl of " + site.url("/")), err);
+
+            List<PoliteSite.Request> log = site.requests();
+            assertEquals(List.of(), log.stream().map(PoliteSite.Request::path).filter(path -> path.startsWith("/private/")).toList(),
+                    "disallowed pages were fetched or rendered");
+            assertEquals(List.of(), log.subList(killedAt, log.size()).stream().map(PoliteSite.Request::path)
+                    .filter(path -> path.equals("/robots.txt")).toList(), "the resume asked for robots.txt again");
+            assertEquals(1, JournalFile.read(out).count("robots"));
+            assertEquals(DotGraph.parse(whole.resolve("rendler.dot")), DotGraph.parse(out.resolve("rendler.dot")));
+            assertEquals(pages(whole), pages(out));
+            assertTrue(Files.readString(out.resolve("pages.json")).contains("SKIPPED_ROBOTS"));
+        }
+    }
+
     private static void awaitJournal(Process rendler, Path out, Predicate<JournalFile> moment, Path stderr) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!moment.test(JournalFile.read(out))) {

@@ -29,6 +29,7 @@ final class Pages {
             case REDIRECTED -> new PageRecord(url, 2, status, url + "moved/", 301, "text/html", null, null, false, 8, 0, 1, 0);
             case CRAWL_FAILED -> new PageRecord(url, 2, status, url, 404, "text/html", null, "HTTP 404", false, 5, 0, 2, 0);
             case UNFINISHED -> new PageRecord(url, 3, status, null, 0, null, null, null, false, 0, 0, 0, 0);
+            case SKIPPED_ROBOTS -> new PageRecord(url, 2, status, null, 0, null, null, "disallowed by robots.txt", false, 0, 0, 0, 0);
         };
     }
 
