@@ -231,7 +231,8 @@ final class CrawlLauncher {
         }
         if (result.interrupted()) return ExitCode.INTERRUPTED;
         PageRecord start = result.graph().pages().get(0);
-        if (start.status() == PageStatus.CRAWL_FAILED) {
+        // A start page robots.txt rules out (a dead host's robots.txt cannot be read) crawled nothing either.
+        if (start.status() == PageStatus.CRAWL_FAILED || start.status() == PageStatus.SKIPPED_ROBOTS) {
             err.println("rendler: the start page failed: " + start.error());
             return ExitCode.START_PAGE_FAILED;
         }

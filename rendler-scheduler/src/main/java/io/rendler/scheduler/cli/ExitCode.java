@@ -10,7 +10,7 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /**
      * Nothing was crawled: the start page itself failed (dead host, HTTP error, timeout), or the run
-     * stopped (--time-limit) before it was done. Outputs are written.
+     * stopped (--time-limit) before it was done, or robots.txt ruled it out. Outputs are written.
      */
     public static final int START_PAGE_FAILED = 3;
     /** The environment is not ready: no Chromium, an unwritable output directory, an unreachable Mesos master. */

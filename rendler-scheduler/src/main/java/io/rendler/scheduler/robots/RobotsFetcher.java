@@ -5,6 +5,7 @@ import io.rendler.common.UrlNormalizer;
 import io.rendler.scheduler.core.RobotsRules;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,7 +84,8 @@ public final class RobotsFetcher implements AutoCloseable {
             } catch (TimeoutException e) {
                 return RobotsTxt.unavailable("no answer within " + timeout.toMillis() + " ms");
             } catch (IOException | IllegalArgumentException e) {
-                return RobotsTxt.unavailable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                return RobotsTxt.unavailable(e.getMessage() != null ? e.getMessage()
+                        : e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName());
             }
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
