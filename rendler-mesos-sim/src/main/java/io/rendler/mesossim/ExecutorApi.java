@@ -21,15 +21,9 @@ final class ExecutorApi {
 
     HttpResponse handle(HttpRequest request, RawHttpServer.Exchange exchange) {
         if (!request.method().equals("POST")) return HttpResponse.methodNotAllowed(request.method());
-        Optional<String> contentType = request.header("Content-Type");
-        if (contentType.isEmpty()) return HttpResponse.text(400, "Expecting 'Content-Type' to be present");
-        Optional<WireEncoding> encoding = WireEncoding.ofContentType(contentType.get());
-        if (encoding.isEmpty()) {
-            return HttpResponse.text(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-        }
         Call.Builder builder = Call.newBuilder();
-        Optional<String> decodeError = encoding.get().decodeInto(request.body(), builder);
-        if (decodeError.isPresent()) return HttpResponse.text(400, decodeError.get());
+        Optional<HttpResponse> undecodable = WireEncoding.decodeCall(request, builder);
+        if (undecodable.isPresent()) return undecodable.get();
         Call call = builder.build();
 
         Optional<String> invalid = validate(call);

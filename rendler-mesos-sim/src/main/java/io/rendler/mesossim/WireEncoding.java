@@ -27,6 +27,21 @@ enum WireEncoding {
         return Optional.empty();
     }
 
+    /**
+     * Decodes a call's body into {@code builder} by its Content-Type, or returns what the master
+     * and the agent both answer when they cannot: 400 without a Content-Type, 415 for another one,
+     * 400 with the decoder's text for a body that does not parse.
+     */
+    static Optional<HttpResponse> decodeCall(HttpRequest request, Message.Builder builder) {
+        Optional<String> contentType = request.header("Content-Type");
+        if (contentType.isEmpty()) return Optional.of(HttpResponse.text(400, "Expecting 'Content-Type' to be present"));
+        Optional<WireEncoding> encoding = ofContentType(contentType.get());
+        if (encoding.isEmpty()) {
+            return Optional.of(HttpResponse.text(415, "Expecting 'Content-Type' of application/json or application/x-protobuf"));
+        }
+        return encoding.get().decodeInto(request.body(), builder).map(error -> HttpResponse.text(400, error));
+    }
+
     byte[] encode(Message message) {
         return this == JSON ? MesosJsonWriter.write(message) : message.toByteArray();
     }
