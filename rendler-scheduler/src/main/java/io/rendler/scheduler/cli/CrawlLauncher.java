@@ -97,19 +97,10 @@ final class CrawlLauncher {
         Path outDir = options.output.toAbsolutePath().normalize();
         Optional<Integer> refused = makeRoom(outDir);
         if (refused.isPresent()) return refused.get();
-        Journal journal;
-        try {
-            prepareOutputDir(outDir, !options.noRender);
-            journal = Journal.create(outDir, new JournalHeader(Journal.FORMAT, VersionInfo.build(), Instant.now(), origin.args(),
-                    origin.demo(), Journal.settingsJson(settings)), this::warn);
-        } catch (SetupException e) {
-            err.println("rendler: " + e.getMessage());
-            return ExitCode.SETUP;
-        } catch (IOException e) {
-            err.println("rendler: cannot write the journal in " + outDir + ": " + IoReasons.of(e));
-            return ExitCode.SETUP;
-        }
-        return execute(new CrawlScheduler(settings), journal, Optional.empty(), "crawling " + startUrl);
+        Optional<Journal> journal = openJournal(outDir, () -> Journal.create(outDir, new JournalHeader(Journal.FORMAT,
+                VersionInfo.build(), Instant.now(), origin.args(), origin.demo(), Journal.settingsJson(settings)), this::warn));
+        if (journal.isEmpty()) return ExitCode.SETUP;
+        return execute(new CrawlScheduler(settings), journal.get(), Optional.empty(), "crawling " + startUrl);
     }
 
     /**
@@ -153,23 +144,33 @@ final class CrawlLauncher {
             if (!options.quiet) err.println("rendler: the crawl of " + settings.startUrl() + " in " + shown() + " is already complete; writing its outputs again");
             return execute(core, CrawlRecorder.NONE, new NothingToRun(), null);
         }
-        Journal journal;
-        try {
-            prepareOutputDir(outDir, !options.noRender);
-            journal = replayed.reopen(this::warn);
-        } catch (SetupException e) {
-            err.println("rendler: " + e.getMessage());
-            return ExitCode.SETUP;
-        } catch (IOException e) {
-            err.println("rendler: cannot write the journal in " + outDir + ": " + IoReasons.of(e));
-            return ExitCode.SETUP;
-        }
+        Optional<Journal> opened = openJournal(outDir, () -> replayed.reopen(this::warn));
+        if (opened.isEmpty()) return ExitCode.SETUP;
+        Journal journal = opened.get();
         journal.resumed(adopt, VersionInfo.build());
         Progress done = core.progress();
         String banner = "resuming the crawl of " + settings.startUrl() + " begun " + header.started() + ": " + done.crawled()
                 + " crawled, " + done.rendered() + " rendered, " + (done.pendingCrawls() + done.pendingRenders()) + " tasks to go"
                 + (adopt ? ", " + done.inFlight() + " to take back from Mesos" : "");
         return execute(core, journal, adopt ? replayed.mesos() : Optional.empty(), banner);
+    }
+
+    /** Opens a crawl's journal; throws what cannot be written. */
+    private interface JournalOpener {
+        Journal open() throws IOException;
+    }
+
+    /** Prepares the output folder and opens its journal; empty, having said why, when either fails. */
+    private Optional<Journal> openJournal(Path outDir, JournalOpener opener) {
+        try {
+            prepareOutputDir(outDir, !options.noRender);
+            return Optional.of(opener.open());
+        } catch (SetupException e) {
+            err.println("rendler: " + e.getMessage());
+        } catch (IOException e) {
+            err.println("rendler: cannot write the journal in " + outDir + ": " + IoReasons.of(e));
+        }
+        return Optional.empty();
     }
 
     private int execute(CrawlScheduler core, Journal journal, Optional<MesosRegistration> resumeAs, String banner) {

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,13 +64,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         adoptOptionsGivenBeforeDemo();
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            System.err.println("rendler: --bind " + bind + ": unknown address");
-            return ExitCode.USAGE;
-        }
+        Optional<InetAddress> bound = bindAddress();
+        if (bound.isEmpty()) return ExitCode.USAGE;
+        InetAddress address = bound.get();
         try (DemoSite site = DemoSite.start(address, port)) {
             if (serveOnly) {
                 System.out.println("rendler: serving the sample site at " + site.startUrl() + " (Ctrl-C to stop)");
@@ -83,19 +80,25 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The --bind address; empty, having said why, when it does not resolve. */
+    private Optional<InetAddress> bindAddress() {
+        try {
+            return Optional.of(InetAddress.getByName(bind));
+        } catch (UnknownHostException e) {
+            System.err.println("rendler: --bind " + bind + ": unknown address");
+            return Optional.empty();
+        }
+    }
+
     /**
      * Resumes a demo crawl: the sample site is served again where the crawl knew it, {@code startUrl}'s
      * port on the --bind address, so that its pages keep their URLs.
      */
     int resume(JournalHeader header, CrawlLauncher launcher) throws IOException {
         URI start = URI.create(header.startUrl());
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            System.err.println("rendler: --bind " + bind + ": unknown address");
-            return ExitCode.USAGE;
-        }
+        Optional<InetAddress> bound = bindAddress();
+        if (bound.isEmpty()) return ExitCode.USAGE;
+        InetAddress address = bound.get();
         DemoSite site;
         try {
             site = DemoSite.start(address, start.getPort());
