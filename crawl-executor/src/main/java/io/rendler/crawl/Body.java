@@ -20,6 +20,17 @@ record Body(List<byte[]> chunks, long size, boolean truncated) {
         chunks = List.copyOf(chunks);
     }
 
+    /** The chunks as one array; only for bodies capped well below 2 GB. */
+    byte[] bytes() {
+        byte[] all = new byte[Math.toIntExact(size)];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, all, at, chunk.length);
+            at += chunk.length;
+        }
+        return all;
+    }
+
     InputStream stream() {
         return new SequenceInputStream(Collections.enumeration(
                 chunks.stream().map(ByteArrayInputStream::new).toList()));

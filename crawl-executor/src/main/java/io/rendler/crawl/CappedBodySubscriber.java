@@ -1,5 +1,6 @@
 package io.rendler.crawl;
 
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.concurrent.Flow;
  * <p>The HTTP client calls {@code onNext} one buffer list at a time; {@link #cancel} may come from
  * any thread, at any moment, including before the subscription exists.
  */
-final class CappedBodySubscriber implements BodySubscriber<Body> {
+public final class CappedBodySubscriber implements BodySubscriber<Body> {
 
     private final long maxBytes;
     private final CompletableFuture<Body> body = new CompletableFuture<>();
@@ -23,6 +24,11 @@ final class CappedBodySubscriber implements BodySubscriber<Body> {
     private long size;
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
+
+    /** A body as one array, at most {@code maxBytes} of it; the rest is not downloaded. */
+    public static BodySubscriber<byte[]> firstBytes(int maxBytes) {
+        return HttpResponse.BodySubscribers.mapping(new CappedBodySubscriber(maxBytes), Body::bytes);
+    }
 
     CappedBodySubscriber(long maxBytes) {
         if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be positive");

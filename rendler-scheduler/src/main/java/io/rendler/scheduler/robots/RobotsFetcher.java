@@ -2,24 +2,20 @@ package io.rendler.scheduler.robots;
 
 import io.rendler.common.NetworkGuard;
 import io.rendler.common.UrlNormalizer;
+import io.rendler.crawl.CappedBodySubscriber;
 import io.rendler.scheduler.core.RobotsRules;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -112,7 +108,7 @@ public final class RobotsFetcher implements AutoCloseable {
                 .header("User-Agent", userAgent)
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, info -> new CappedBytes());
+        CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, info -> CappedBodySubscriber.firstBytes(MAX_BYTES));
         try {
             return response.get(left, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -127,49 +123,5 @@ public final class RobotsFetcher implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
-    }
-
-    /** The first {@link #MAX_BYTES} of a body; the rest is not downloaded. */
-    private static final class CappedBytes implements HttpResponse.BodySubscriber<byte[]> {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            subscription.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                int take = Math.min(buffer.remaining(), MAX_BYTES - bytes.size());
-                byte[] chunk = new byte[take];
-                buffer.get(chunk);
-                bytes.write(chunk, 0, take);
-            }
-            if (bytes.size() >= MAX_BYTES) {
-                subscription.cancel();
-                body.complete(bytes.toByteArray());
-            } else {
-                subscription.request(1);
-            }
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
     }
 }
