@@ -30,13 +30,13 @@ final class ScreenshotInbox {
     private long spent; // bytes stored plus bytes reserved by uploads under way; guarded by this
 
     /** The pixel size a screenshot must have: its width, and a height in a range (one height unless --full-page). */
-    record Size(int width, int minHeight, int height) {
+    record Size(int width, int minHeight, int maxHeight) {
         boolean fits(PngInfo png) {
-            return png.width() == width && png.height() >= minHeight && png.height() <= height;
+            return png.width() == width && png.height() >= minHeight && png.height() <= maxHeight;
         }
 
         String describe() {
-            return width + "x" + (minHeight == height ? Integer.toString(height) : minHeight + "-" + height);
+            return width + "x" + (minHeight == maxHeight ? Integer.toString(maxHeight) : minHeight + "-" + maxHeight);
         }
 
         /**
@@ -45,7 +45,7 @@ final class ScreenshotInbox {
          * screenshot is rarely over 2 MB; this cap is about 4 MB for it.
          */
         long maxBytes() {
-            long raw = height * (1 + 4L * width);
+            long raw = maxHeight * (1 + 4L * width);
             return raw + raw / 64 + 64 * 1024;
         }
     }
