@@ -10,6 +10,7 @@ import io.rendler.scheduler.journal.MesosRegistration;
 import io.rendler.scheduler.run.ClusterBackend;
 import io.rendler.scheduler.run.CrawlCoordinator;
 import io.rendler.scheduler.run.SetupException;
+import io.rendler.scheduler.ui.ClusterWatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -75,6 +76,7 @@ public final class MesosBackend implements ClusterBackend {
     private SchedulerClient client;
     private MesosScheduler scheduler;
     private CrawlCoordinator coordinator;
+    private final ClusterActivityLog activity;
 
     public MesosBackend(MesosSettings settings, Path screenshotDir, Consumer<String> log) {
         this(settings, screenshotDir, log, Optional.empty(), registration -> { });
@@ -91,6 +93,7 @@ public final class MesosBackend implements ClusterBackend {
         this.log = log;
         this.resumeAs = resumeAs;
         this.registered = registered;
+        this.activity = new ClusterActivityLog(settings.master(), System::currentTimeMillis);
     }
 
     @Override
@@ -112,7 +115,10 @@ public final class MesosBackend implements ClusterBackend {
         if (settings.credential().isPresent()) info = FrameworkInfos.withPrincipal(info, settings.credential().get().principal());
         sizing = sizing(settings.crawlParallelism(), settings.renderParallelism());
         scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
-                settings.role(), call -> client.send(call), log);
+                settings.role(), call -> {
+                    client.send(call);
+                    activity.sent(call);
+                }, log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
         if (resumeAs.isEmpty()) {
             subscribe(info);
@@ -141,6 +147,7 @@ public final class MesosBackend implements ClusterBackend {
                 .withEncoding(settings.encoding());
         if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
         firstSubscription = new CountDownLatch(1);
+        activity.subscribing(info.hasId());
         client = new SchedulerClient(config, info, new Listener());
         client.start();
         try {
@@ -200,6 +207,11 @@ public final class MesosBackend implements ClusterBackend {
     }
 
     @Override
+    public Optional<ClusterWatch> clusterWatch() {
+        return Optional.of(activity);
+    }
+
+    @Override
     public void killRunning() {
         if (scheduler != null) scheduler.killAll();
     }
@@ -224,6 +236,7 @@ public final class MesosBackend implements ClusterBackend {
                 log.accept((same ? "took back framework " : "registered with Mesos as framework ") + frameworkId.getValue());
                 if (!same) registered.accept(new MesosRegistration(frameworkId.getValue(), files.address().getPort(), files.token()));
             }
+            activity.subscribed(frameworkId);
             scheduler.subscribed(frameworkId);
             everSubscribed = true;
             firstSubscription.countDown();
@@ -237,6 +250,7 @@ public final class MesosBackend implements ClusterBackend {
         public void event(Event event) {
             if (internalError != null) return;
             try {
+                activity.received(event);
                 scheduler.event(event);
             } catch (RuntimeException e) {
                 internalError = new IllegalStateException("internal error while handling a Mesos " + event.getType()
@@ -248,6 +262,7 @@ public final class MesosBackend implements ClusterBackend {
 
         @Override
         public void disconnected(String reason) {
+            activity.disconnected(reason);
             log.accept("lost the Mesos master (" + reason + "); resubscribing, tasks keep running for up to "
                     + settings.failoverTimeout().toSeconds() + "s");
         }
@@ -255,6 +270,7 @@ public final class MesosBackend implements ClusterBackend {
         @Override
         public void stopped(String reason) {
             stoppedReason = reason;
+            activity.ended(reason);
             firstSubscription.countDown();
             // Before the first SUBSCRIBED, start() decides: it may subscribe anew, or fail the run.
             if (!finishing && everSubscribed) coordinator.stop("Mesos connection ended: " + reason);

@@ -25,6 +25,11 @@ public interface ClusterBackend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The cluster as the framework sees it, for the live view; local mode has none to show. */
+    default java.util.Optional<io.rendler.scheduler.ui.ClusterWatch> clusterWatch() {
+        return java.util.Optional.empty();
+    }
+
     /** Kills whatever is still running; called when the grace period after a stop runs out. */
     void killRunning();
 
