@@ -4,7 +4,7 @@
 #   bench/build-rendler.sh [--head] [--no-build]
 #
 # Default: the repo's own launcher (./rendler), rebuilt with `mvn -q -DskipTests package` when the
-# jar is missing or any .java/pom.xml is newer than it.
+# jar is missing or any .java, pom.xml or main resource (the UI's files) is newer than it.
 # --head: a snapshot of the committed HEAD (git archive) under bench/.tools/rendler-head, built
 # there with its own target/ dirs, rebuilt when HEAD moves. Use it when other people build in the
 # same work tree at the same time: two Maven builds in one tree break each other's jars.
@@ -46,7 +46,7 @@ fi
 jar="$repo/rendler-scheduler/target/rendler.jar"
 if [ $build -eq 1 ]; then
   if [ ! -f "$jar" ] || [ -n "$(find "$repo" -path "$repo/bench" -prune -o \
-       \( -name '*.java' -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
+       \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
     say "building Rendler in the work tree (mvn -q -DskipTests package)"
     (cd "$repo" && mvn -q -DskipTests package >&2) || say "Rendler build FAILED; its runs will fail too"
   fi

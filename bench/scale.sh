@@ -4,10 +4,7 @@
 #
 #   bench/scale.sh [--xmx 512m] [--head] [--no-build]   (--head, --no-build: see build-rendler.sh)
 #
-# The docs come from Debian's openjdk-17-doc. If it is installed, its tree is used. If not, the
-# .deb is fetched with `apt-get download` and unpacked under bench/.tools/ instead of installed:
-# installing it pulls the whole openjdk-17 JDK/JRE up to the doc package's exact version, which
-# changes the machine's JDK under everyone's feet.
+# The docs come from Debian's openjdk-17-doc, through bench/openjdk-docs.sh.
 set -euo pipefail
 bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$bench")"
@@ -18,7 +15,7 @@ while [ $# -gt 0 ]; do
     --xmx) xmx="$2"; shift 2 ;;
     --no-build) build_args+=(--no-build); shift ;;
     --head) build_args+=(--head); shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,24 +43,7 @@ for p in nginx wget python3 time; do
   fi
 done
 
-root=""
-if installed openjdk-17-doc && [ -f /usr/share/doc/openjdk-17-doc/api/index.html ]; then
-  root=/usr/share/doc/openjdk-17-doc/api
-else
-  unpacked="$bench/.tools/openjdk-17-doc"
-  if [ ! -f "$unpacked/.done" ]; then
-    say "fetching openjdk-17-doc (.deb, unpacked under bench/.tools, not installed)"
-    rm -rf "$unpacked" && mkdir -p "$unpacked/deb"
-    (cd "$unpacked/deb" && { apt-get download openjdk-17-doc >/dev/null 2>&1 \
-       || { apt-get update -qq && apt-get download openjdk-17-doc >/dev/null; }; })
-    dpkg-deb -x "$unpacked"/deb/openjdk-17-doc_*.deb "$unpacked/root"
-    rm -rf "$unpacked/deb"
-    touch "$unpacked/.done"
-  fi
-  # The package keeps the API docs under openjdk-17-jre-headless/ and links them from openjdk-17-doc/.
-  root="$(find "$unpacked/root/usr/share/doc" -maxdepth 2 -type d -name api | head -1)"
-fi
-[ -n "$root" ] && [ -f "$root/index.html" ] || { say "no OpenJDK API docs found"; exit 1; }
+root="$("$bench/openjdk-docs.sh")"
 
 read -r rendler_launcher rendler_commit < <("$bench/build-rendler.sh" "${build_args[@]}")
 extra=()
