@@ -1,0 +1,754 @@
+/*
+ * graph-view.js: rendler's interactive link graph, drawn with Cytoscape.js (which must be loaded
+ * first, as the global `cytoscape`). Shared by report.html and the live view; works from file://.
+ *
+ *   const view = RendlerGraph.mount(element, {
+ *     screenshotBase: 'screenshots/',  // prefix for a page's `screenshot` file name
+ *     live: false,                     // true: data arrives over time; re-layout gently (throttled,
+ *                                      // keeping the user's zoom/pan once they have touched it)
+ *   });
+ *   view.setData({pages: [...], links: [...]});  // replaces everything
+ *   view.upsertPages([page, ...]);  // add pages or update existing ones by url
+ *   view.addLinks([{from, to}, ...]); // links between pages already given (others are ignored)
+ *   view.on('select', page => {});   // a node was clicked (page object, or null when deselected)
+ *   view.on('ready', () => {});      // (addition) the first drawing is on screen
+ *   view.select(url); view.search(text) // returns the number of matches and highlights them
+ *   view.fit();
+ *   view.pageCount();                // nodes known (for tests)
+ *   view.isShown(url);               // (addition) the page is drawn, not folded into a group
+ *   view.nodeOf(url);                // (addition) its Cytoscape node, or null when not drawn
+ *   view.cy;                         // (addition) the Cytoscape instance, for tests
+ *
+ * Pages have the shape of pages.json's `pages` entries (snake_case). Everything in them came from
+ * the crawl and is untrusted: it only ever reaches the DOM as textContent, and only http(s) URLs
+ * become links.
+ *
+ * The drawing is the discovery tree (a page's parent is the first page one level shallower that
+ * links to it), laid out radially with wedges in proportion to subtree size; the tree edges are
+ * faint and a selected page's own links are drawn on top. Above GROUP_THRESHOLD pages the tree is
+ * shown down to a node budget and the rest folds into "+N pages" group nodes that open on click.
+ * Screenshot thumbnails are drawn on nodes only when that is cheap: all of them when few, else only
+ * those in view once zoomed in, at most THUMB_CAP at a time (each decoded PNG costs ~4 MB).
+ */
+(function (global) {
+  'use strict';
+
+  var GROUP_THRESHOLD = 2000;   // pages above which the tree is folded into groups
+  var NODE_BUDGET = 1200;       // drawn nodes (pages and groups) when folded
+  var CHILD_CAP = 40;           // children shown per page when folded; the rest is one group
+  var THUMB_CAP = 120;          // thumbnails drawn at once
+  var THUMB_MIN_PX = 36;        // on-screen node width from which thumbnails are worth drawing
+  var LIVE_DELAY_MS = 700;      // live mode: at most one re-layout per this
+  var NODE_W = 64, NODE_H = 40; // a page node: a 16:10 card like the screenshots
+  var STATUSES = ['RENDERED', 'CRAWLED', 'RENDER_FAILED', 'CRAWL_FAILED', 'NOT_HTML', 'REDIRECTED',
+    'SKIPPED_ROBOTS', 'UNFINISHED'];
+  var COLORS = {
+    RENDERED: ['#3182ce', '#2b6cb0'], CRAWLED: ['#63b3ed', '#2c5282'],
+    RENDER_FAILED: ['#f6ad55', '#c05621'], CRAWL_FAILED: ['#fc8181', '#c53030'],
+    NOT_HTML: ['#cbd5e0', '#4a5568'], REDIRECTED: ['#ffffff', '#718096'],
+    SKIPPED_ROBOTS: ['#e2e8f0', '#4a5568'], UNFINISHED: ['#f7fafc', '#a0aec0']
+  };
+
+  function words(status) { return String(status || 'UNFINISHED').toLowerCase().replace(/_/g, ' '); }
+  function isHttp(url) { return typeof url === 'string' && /^https?:\/\//i.test(url); }
+  function safeShot(name) {
+    return typeof name === 'string' && /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/.test(name) ? name : null;
+  }
+  function isFailed(p) { return p.status === 'CRAWL_FAILED' || p.status === 'RENDER_FAILED'; }
+
+  /** The part after the host, cut from the front to `max` characters. */
+  function shortPath(url, max) {
+    var m = /^[a-z][a-z0-9+.-]*:\/\/[^\/]*(.*)$/i.exec(url);
+    var path = m ? (m[1] || '/') : url;
+    return path.length <= max ? path : '\u2026' + path.slice(path.length - max + 1);
+  }
+
+  /** A node's label: the last path segment, and for a failure its reason. */
+  function label(p) {
+    var path = shortPath(p.url, 1000).replace(/[?#].*$/, '');
+    var segs = path.split('/').filter(function (s) { return s; });
+    var name = segs.length ? segs[segs.length - 1] : '/';
+    if (name.length > 22) name = name.slice(0, 21) + '\u2026';
+    if (p.status === 'CRAWL_FAILED') return '\u2715 ' + name + '\n' + (p.http_status > 0 ? 'HTTP ' + p.http_status : 'crawl failed');
+    if (p.status === 'RENDER_FAILED') return '\u2715 ' + name + '\nrender failed';
+    return name;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function throttle(fn, ms) {
+    var timer = null;
+    return function () {
+      if (timer) return;
+      timer = setTimeout(function () { timer = null; fn(); }, ms);
+    };
+  }
+
+  function mount(element, options) {
+    options = options || {};
+    var screenshotBase = options.screenshotBase == null ? 'screenshots/' : String(options.screenshotBase);
+    var live = !!options.live;
+    var handlers = {select: [], ready: []};
+
+    // ---- the model: pages by index, links as adjacency lists
+    var pages = [];          // page objects, in the order first given
+    var index = new Map();   // url -> index
+    var outs = [], ins = []; // index -> [index]
+    var linkKeys = new Set();
+    var linkOrder = [];      // [from, to] in discovery order, for the tree
+
+    // ---- the view state, kept across re-layouts
+    var expanded = new Set();   // pages the user opened (folded mode)
+    var childLimit = new Map(); // page index -> children shown (folded mode)
+    var pinned = new Set();     // pages revealed by search or select (their ancestors open)
+    var selected = -1;
+    var matches = null;         // Set of indexes matching the search, or null
+    var userMoved = false, readyFired = false;
+
+    // ---- the DOM
+    element.classList.add('rg-root');
+    var toolbar = el('div', 'rg-toolbar');
+    var searchBox = el('input', 'rg-search');
+    searchBox.type = 'search';
+    searchBox.placeholder = 'Search URLs\u2026';
+    searchBox.setAttribute('aria-label', 'Search pages by URL');
+    var searchCount = el('span', 'rg-count');
+    var fitButton = el('button', 'rg-fit', 'Fit');
+    fitButton.type = 'button';
+    var legend = el('div', 'rg-legend');
+    toolbar.append(searchBox, searchCount, fitButton, legend);
+    var body = el('div', 'rg-body');
+    var canvas = el('div', 'rg-canvas');
+    var details = el('aside', 'rg-details');
+    var note = el('div', 'rg-note');
+    canvas.appendChild(note);
+    body.append(canvas, details);
+    var tip = el('div', 'rg-tip');
+    tip.hidden = true;
+    element.append(toolbar, body, tip);
+    showDetails(null);
+
+    var cy = cytoscape({
+      container: canvas,
+      elements: [],
+      style: graphStyle(),
+      layout: {name: 'preset'},
+      minZoom: 0.02,
+      maxZoom: 4,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      autoungrabify: true,
+      autounselectify: true,
+      textureOnViewport: false,
+      hideEdgesOnViewport: false
+    });
+
+    ['wheel', 'mousedown', 'touchstart'].forEach(function (type) {
+      canvas.addEventListener(type, function () { userMoved = true; }, {passive: true});
+    });
+
+    cy.on('tap', 'node', function (evt) {
+      var n = evt.target;
+      if (n.data('group') != null) openGroup(n.data('owner'), n.data('kind'));
+      else selectIndex(n.data('i'), false);
+    });
+    cy.on('tap', function (evt) { if (evt.target === cy) selectIndex(-1, false); });
+    cy.on('mouseover', 'node', function (evt) {
+      var n = evt.target, text;
+      if (n.data('group') != null) text = n.data('label') + ' \u2014 click to show them';
+      else {
+        var p = pages[n.data('i')];
+        text = p.url + '\n' + words(p.status) + (p.error ? ': ' + p.error : '');
+      }
+      tip.textContent = text;
+      tip.hidden = false;
+    });
+    cy.on('mousemove', function (evt) {
+      if (tip.hidden || !evt.originalEvent) return;
+      var r = element.getBoundingClientRect();
+      tip.style.left = (evt.originalEvent.clientX - r.left + 14) + 'px';
+      tip.style.top = (evt.originalEvent.clientY - r.top + 14) + 'px';
+    });
+    cy.on('mouseout', 'node', function () { tip.hidden = true; });
+    cy.on('viewport', throttle(updateThumbs, 150));
+
+    searchBox.addEventListener('input', throttle(function () { search(searchBox.value); }, 200));
+    searchBox.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter') return;
+      var n = search(searchBox.value);
+      if (n > 0) selectIndex(matches.values().next().value, true);
+    });
+    fitButton.addEventListener('click', function () { fit(); });
+
+    // ---- data in
+
+    function addPage(p) {
+      if (!p || typeof p.url !== 'string') return false;
+      var i = index.get(p.url);
+      if (i === undefined) {
+        index.set(p.url, pages.length);
+        pages.push(p);
+        outs.push([]);
+        ins.push([]);
+        return true;
+      }
+      pages[i] = p;
+      return false;
+    }
+
+    function addLink(l) {
+      if (!l) return;
+      var a = index.get(l.from), b = index.get(l.to);
+      if (a === undefined || b === undefined || a === b) return;
+      var key = a + ' ' + b;
+      if (linkKeys.has(key)) return;
+      linkKeys.add(key);
+      outs[a].push(b);
+      ins[b].push(a);
+      linkOrder.push(a, b);
+    }
+
+    function setData(data) {
+      pages = []; index = new Map(); outs = []; ins = []; linkKeys = new Set(); linkOrder = [];
+      expanded = new Set(); childLimit = new Map(); pinned = new Set(); selected = -1; matches = null;
+      ((data && data.pages) || []).forEach(addPage);
+      ((data && data.links) || []).forEach(addLink);
+      cy.elements().remove();
+      refresh(true);
+      showDetails(null);
+    }
+
+    var liveRefresh = throttle(function () { refresh(false); }, LIVE_DELAY_MS);
+    function changed() { if (live) liveRefresh(); else refresh(false); }
+
+    function upsertPages(list) {
+      (list || []).forEach(addPage);
+      if (selected >= 0) showDetails(selected);
+      changed();
+    }
+
+    function addLinks(list) {
+      (list || []).forEach(addLink);
+      changed();
+    }
+
+    // ---- the discovery tree and what of it is shown
+
+    var tree = null; // {parent, children, size, roots}
+
+    function buildTree() {
+      var n = pages.length, parent = new Int32Array(n).fill(-1);
+      for (var k = 0; k < linkOrder.length; k += 2) {
+        var a = linkOrder[k], b = linkOrder[k + 1];
+        if (parent[b] === -1 && pages[a].depth === pages[b].depth - 1) parent[b] = a;
+      }
+      // A page with no link from one level up (a partial run, a live view): hang it under any
+      // shallower page that links to it, else it is a root.
+      for (k = 0; k < linkOrder.length; k += 2) {
+        a = linkOrder[k]; b = linkOrder[k + 1];
+        if (parent[b] === -1 && pages[b].depth > 0 && pages[a].depth < pages[b].depth) parent[b] = a;
+      }
+      var children = [], roots = [];
+      for (var i = 0; i < n; i++) children.push([]);
+      for (i = 0; i < n; i++) (parent[i] >= 0 ? children[parent[i]] : roots).push(i);
+      // sizes, children before parents: order pages by depth, deepest first
+      var order = bfs(roots, children), size = new Int32Array(n).fill(1);
+      for (k = order.length - 1; k >= 0; k--) if (parent[order[k]] >= 0) size[parent[order[k]]] += size[order[k]];
+      return {parent: parent, children: children, size: size, roots: roots, order: order};
+    }
+
+    function bfs(roots, children) {
+      var order = roots.slice();
+      for (var k = 0; k < order.length; k++) {
+        var c = children[order[k]];
+        for (var j = 0; j < c.length; j++) order.push(c[j]);
+      }
+      return order;
+    }
+
+    var folded = false;
+
+    /**
+     * The drawn tree: page items and group items. In folded mode a page is open when the user opened
+     * it, when a pinned page is below it, or when breadth-first it still fits the budget.
+     */
+    function visibleTree() {
+      var n = pages.length, open = new Uint8Array(n), forced = new Uint8Array(n), onPinPath = new Uint8Array(n);
+      folded = n > GROUP_THRESHOLD;
+      var items = []; // {i} for pages, {group, owner, kind, count} for groups
+      var itemChildren = [];
+      if (!folded) open.fill(1);
+      else {
+        pinned.forEach(function (i) {
+          onPinPath[i] = 1;
+          for (var a = tree.parent[i]; a >= 0 && !forced[a]; a = tree.parent[a]) { forced[a] = 1; onPinPath[a] = 1; }
+        });
+        expanded.forEach(function (i) { forced[i] = 1; });
+        var budget = NODE_BUDGET - tree.roots.length;
+        for (var k = 0; k < tree.order.length; k++) {
+          var i = tree.order[k], c = tree.children[i].length;
+          if (!c) continue;
+          var p = tree.parent[i];
+          if (p >= 0 && !open[p]) continue; // not drawn
+          var cost = Math.min(c, limitOf(i)) + 1;
+          if (forced[i] || cost <= budget) {
+            open[i] = 1;
+            budget -= cost;
+          }
+        }
+      }
+      function addItem(item, parentItem) {
+        items.push(item);
+        itemChildren.push([]);
+        if (parentItem >= 0) itemChildren[parentItem].push(items.length - 1);
+        return items.length - 1;
+      }
+      var itemOf = new Int32Array(n).fill(-1);
+      var queue = [];
+      tree.roots.forEach(function (r) { itemOf[r] = addItem({i: r}, -1); queue.push(r); });
+      for (var q = 0; q < queue.length; q++) {
+        var i = queue[q], kids = tree.children[i], me = itemOf[i];
+        if (!kids.length) continue;
+        if (!open[i]) {
+          addItem({group: true, owner: i, kind: 'all', count: tree.size[i] - 1}, me);
+          continue;
+        }
+        var limit = folded ? limitOf(i) : Infinity, hidden = 0;
+        for (var j = 0; j < kids.length; j++) {
+          var ch = kids[j];
+          if (j < limit || onPinPath[ch]) {
+            itemOf[ch] = addItem({i: ch}, me);
+            queue.push(ch);
+          } else hidden += tree.size[ch];
+        }
+        if (hidden) addItem({group: true, owner: i, kind: 'more', count: hidden}, me);
+      }
+      return {items: items, children: itemChildren, itemOf: itemOf, roots: tree.roots.map(function (r) { return itemOf[r]; })};
+    }
+
+    function limitOf(i) { return childLimit.get(i) || CHILD_CAP; }
+
+    /** Radial positions: wedges in proportion to leaves, rings far enough apart for neighbours. */
+    function radialLayout(vt) {
+      var m = vt.items.length, leaves = new Float64Array(m), depth = new Int32Array(m);
+      var order = bfs(vt.roots, vt.children);
+      order.forEach(function (it) { vt.children[it].forEach(function (c) { depth[c] = depth[it] + 1; }); });
+      for (var k = order.length - 1; k >= 0; k--) {
+        var it = order[k], c = vt.children[it];
+        var sum = 0;
+        for (var j = 0; j < c.length; j++) sum += leaves[c[j]];
+        leaves[it] = Math.max(1, sum);
+      }
+      // Several roots hang from an invisible centre.
+      var total = 0;
+      vt.roots.forEach(function (r) { total += leaves[r]; });
+      var start = new Float64Array(m), span = new Float64Array(m);
+      var angle = -Math.PI / 2;
+      var single = vt.roots.length === 1;
+      vt.roots.forEach(function (r) {
+        span[r] = 2 * Math.PI * leaves[r] / Math.max(total, 1);
+        start[r] = angle;
+        angle += span[r];
+      });
+      order.forEach(function (it) {
+        var a = start[it], c = vt.children[it];
+        for (var j = 0; j < c.length; j++) {
+          span[c[j]] = span[it] * leaves[c[j]] / leaves[it];
+          start[c[j]] = a;
+          a += span[c[j]];
+        }
+      });
+      var ringOf = function (it) { return single ? depth[it] : depth[it] + 1; };
+      // Ring radii: each ring is at least a step out and wide enough for its closest neighbours.
+      var maxRing = 0, byRing = [];
+      order.forEach(function (it) {
+        var r = ringOf(it);
+        maxRing = Math.max(maxRing, r);
+        (byRing[r] = byRing[r] || []).push(start[it] + span[it] / 2);
+      });
+      var spacing = NODE_W * 1.35, step = NODE_H * 3.2, radius = [0];
+      for (var r = 1; r <= maxRing; r++) {
+        var angles = byRing[r] || [], gap = 2 * Math.PI;
+        angles.sort(function (x, y) { return x - y; });
+        for (j = 1; j < angles.length; j++) gap = Math.min(gap, angles[j] - angles[j - 1]);
+        if (angles.length > 1) gap = Math.min(gap, 2 * Math.PI - (angles[angles.length - 1] - angles[0]));
+        var need = angles.length > 1 ? spacing / Math.max(gap, 1e-4) : 0;
+        radius[r] = Math.max(radius[r - 1] + step, need);
+      }
+      var pos = new Array(m);
+      order.forEach(function (it) {
+        var rr = radius[ringOf(it)], a = start[it] + span[it] / 2;
+        pos[it] = {x: rr * Math.cos(a), y: rr * Math.sin(a)};
+      });
+      return pos;
+    }
+
+    // ---- drawing
+
+    function refresh(first) {
+      tree = buildTree();
+      var vt = visibleTree(), pos = radialLayout(vt);
+      var wanted = new Map(); // id -> element definition
+      vt.items.forEach(function (item, it) {
+        var id, data;
+        if (item.group) {
+          id = 'g' + item.owner + item.kind;
+          data = {id: id, group: true, owner: item.owner, kind: item.kind,
+            label: '+' + item.count + (item.count === 1 ? ' page' : ' pages')};
+        } else {
+          var p = pages[item.i];
+          id = 'p' + item.i;
+          data = {id: id, i: item.i, label: label(p), status: String(p.status || 'UNFINISHED'),
+            failed: isFailed(p) ? 1 : 0};
+        }
+        wanted.set(id, {group: 'nodes', data: data, position: pos[it]});
+        vt.children[it].forEach(function (c) {
+          var child = vt.items[c];
+          var cid = child.group ? 'g' + child.owner + child.kind : 'p' + child.i;
+          wanted.set('t' + cid, {group: 'edges', data: {id: 't' + cid, source: id, target: cid, tree: 1}});
+        });
+      });
+      cy.batch(function () {
+        cy.elements('[tree], node').forEach(function (e) {
+          if (!wanted.has(e.id())) e.remove();
+        });
+        var add = [];
+        wanted.forEach(function (def, id) {
+          var e = cy.getElementById(id);
+          if (e.empty()) { add.push(def); return; }
+          if (def.group === 'nodes') {
+            var d = def.data;
+            if (e.data('label') !== d.label) e.data('label', d.label);
+            if (e.data('status') !== d.status) e.data('status', d.status);
+            if (e.data('failed') !== d.failed) e.data('failed', d.failed);
+            e.position(def.position);
+          }
+        });
+        cy.add(add.filter(function (d) { return d.group === 'nodes'; }));
+        cy.add(add.filter(function (d) { return d.group === 'edges'; }));
+      });
+      drawSelection();
+      markMatches();
+      updateLegend();
+      if (first || !live || !userMoved) cy.fit(undefined, 30);
+      note.textContent = folded
+        ? pages.length + ' pages: the tree is shown down to ' + vt.items.length + ' nodes; click a \u201c+N pages\u201d node to open it.'
+        : '';
+      note.hidden = !folded;
+      updateThumbs();
+      if (!readyFired) {
+        readyFired = true;
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            element.setAttribute('data-ready', 'true');
+            handlers.ready.forEach(function (h) { h(); });
+          });
+        });
+      }
+    }
+
+    /** Thumbnails where they are cheap: all when few, else those in view once nodes are big enough. */
+    function updateThumbs() {
+      var shots = cy.nodes('[i]').filter(function (n) { return safeShot(pages[n.data('i')].screenshot); });
+      var want;
+      if (shots.length <= THUMB_CAP) want = shots;
+      else if (cy.zoom() * NODE_W < THUMB_MIN_PX) want = cy.collection();
+      else {
+        var ext = cy.extent();
+        want = shots.filter(function (n) {
+          var p = n.position();
+          return p.x > ext.x1 - NODE_W && p.x < ext.x2 + NODE_W && p.y > ext.y1 - NODE_H && p.y < ext.y2 + NODE_H;
+        }).slice(0, THUMB_CAP);
+      }
+      var keep = new Set(want.map(function (n) { return n.id(); }));
+      cy.batch(function () {
+        cy.nodes('[thumb]').forEach(function (n) { if (!keep.has(n.id())) n.removeData('thumb'); });
+        want.forEach(function (n) {
+          var src = screenshotBase + safeShot(pages[n.data('i')].screenshot);
+          if (n.data('thumb') !== src) n.data('thumb', src);
+        });
+      });
+    }
+
+    function graphStyle() {
+      var s = [
+        {selector: 'node', style: {
+          'shape': 'round-rectangle', 'width': NODE_W, 'height': NODE_H, 'corner-radius': 4,
+          'background-color': '#cbd5e0', 'border-width': 2, 'border-color': '#4a5568',
+          'label': 'data(label)', 'font-size': 11, 'color': '#1a202c', 'text-valign': 'bottom',
+          'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 120,
+          'text-background-color': '#ffffff', 'text-background-opacity': 0.75, 'text-background-padding': 1,
+          'min-zoomed-font-size': 7
+        }},
+        {selector: 'node[thumb]', style: {
+          'background-image': 'data(thumb)', 'background-fit': 'cover', 'background-clip': 'node',
+          'background-position-y': '0%', 'background-image-crossorigin': 'null',
+          'background-image-containment': 'inside', 'border-width': 3
+        }},
+        {selector: 'node[failed = 1]', style: {'border-width': 4, 'color': '#9b2c2c', 'font-weight': 'bold'}},
+        {selector: 'node[status = "REDIRECTED"], node[status = "UNFINISHED"], node[status = "SKIPPED_ROBOTS"]',
+          style: {'border-style': 'dashed'}},
+        {selector: 'node[?group]', style: {
+          'shape': 'round-rectangle', 'width': 'label', 'height': 30, 'padding': 6,
+          'background-color': '#edf2f7', 'border-color': '#718096', 'border-style': 'dashed', 'border-width': 2,
+          'text-valign': 'center', 'text-margin-y': 0, 'font-size': 14, 'font-weight': 'bold', 'color': '#2d3748',
+          'text-background-opacity': 0
+        }},
+        {selector: 'edge', style: {'width': 1, 'line-color': '#a0aec0', 'opacity': 0.45, 'curve-style': 'straight'}},
+        {selector: 'edge[link]', style: {
+          'width': 2, 'opacity': 0.85, 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'z-index': 10
+        }},
+        {selector: 'edge.out', style: {'line-color': '#dd6b20', 'target-arrow-color': '#dd6b20'}},
+        {selector: 'edge.in', style: {'line-color': '#3182ce', 'target-arrow-color': '#3182ce'}},
+        {selector: 'node.rg-selected', style: {
+          'border-color': '#d69e2e', 'border-width': 6, 'z-index': 20, 'underlay-color': '#f6e05e',
+          'underlay-opacity': 0.6, 'underlay-padding': 6
+        }},
+        {selector: 'node.rg-linked', style: {'z-index': 15}},
+        {selector: 'node.rg-match', style: {'underlay-color': '#d53f8c', 'underlay-opacity': 0.7, 'underlay-padding': 8, 'z-index': 18}},
+        {selector: '.rg-faded', style: {'opacity': 0.25}}
+      ];
+      STATUSES.forEach(function (st) {
+        s.splice(1, 0, {selector: 'node[status = "' + st + '"]',
+          style: {'background-color': COLORS[st][0], 'border-color': COLORS[st][1]}});
+      });
+      return s;
+    }
+
+    function updateLegend() {
+      var counts = {};
+      pages.forEach(function (p) { counts[p.status] = (counts[p.status] || 0) + 1; });
+      legend.textContent = '';
+      STATUSES.forEach(function (st) {
+        if (!counts[st]) return;
+        var item = el('span', 'rg-key');
+        var sw = el('i', 'rg-swatch');
+        sw.style.background = COLORS[st][0];
+        sw.style.borderColor = COLORS[st][1];
+        if (st === 'REDIRECTED' || st === 'UNFINISHED' || st === 'SKIPPED_ROBOTS') sw.style.borderStyle = 'dashed';
+        item.append(sw, document.createTextNode(words(st) + ' ' + counts[st]));
+        legend.appendChild(item);
+      });
+    }
+
+    // ---- groups, selection and search
+
+    function openGroup(owner, kind) {
+      if (kind === 'all') expanded.add(owner);
+      else childLimit.set(owner, limitOf(owner) + CHILD_CAP * 2);
+      userMoved = true; // keep the user's view where they clicked
+      refresh(false);
+    }
+
+    /** Makes page i drawn: opens the groups it is folded into. */
+    function reveal(i) {
+      if (!folded || cy.getElementById('p' + i).nonempty()) return false;
+      pinned.add(i);
+      return true;
+    }
+
+    function selectIndex(i, center) {
+      if (i >= 0 && reveal(i)) refresh(false);
+      selected = i;
+      drawSelection();
+      showDetails(i >= 0 ? i : null);
+      if (i >= 0 && center) cy.animate({center: {eles: cy.getElementById('p' + i)}, zoom: Math.max(cy.zoom(), 1)}, {duration: 250});
+      var page = i >= 0 ? pages[i] : null;
+      handlers.select.forEach(function (h) { h(page); });
+    }
+
+    /** The selected page's own links, to the drawn node that stands for each end. */
+    function drawSelection() {
+      cy.batch(function () {
+        cy.edges('[link]').remove();
+        cy.nodes('.rg-selected, .rg-linked').removeClass('rg-selected rg-linked');
+        if (selected < 0) return;
+        var me = cy.getElementById('p' + selected);
+        if (me.empty()) return;
+        me.addClass('rg-selected');
+        var add = [], seen = new Set();
+        function shown(j) {
+          for (var a = j; a >= 0; a = tree.parent[a]) {
+            var n = cy.getElementById('p' + a);
+            if (n.nonempty()) {
+              if (a === j) return n.id();
+              var g = cy.getElementById('g' + a + 'all');
+              if (g.nonempty()) return g.id();
+              g = cy.getElementById('g' + a + 'more');
+              return g.nonempty() ? g.id() : n.id();
+            }
+          }
+          return null;
+        }
+        function link(from, to, cls) {
+          if (!from || !to || from === to || seen.has(from + ' ' + to)) return;
+          seen.add(from + ' ' + to);
+          add.push({group: 'edges', data: {id: 'l' + add.length + ' ' + from + ' ' + to, source: from, target: to, link: 1}, classes: cls});
+        }
+        outs[selected].forEach(function (j) { link(me.id(), shown(j), 'out'); });
+        ins[selected].forEach(function (j) { link(shown(j), me.id(), 'in'); });
+        cy.add(add).connectedNodes().not(me).addClass('rg-linked');
+      });
+    }
+
+    function search(text) {
+      text = String(text == null ? '' : text).trim().toLowerCase();
+      if (searchBox.value.trim().toLowerCase() !== text) searchBox.value = text;
+      if (!text) {
+        matches = null;
+        markMatches();
+        searchCount.textContent = '';
+        return 0;
+      }
+      matches = new Set();
+      pages.forEach(function (p, i) { if (p.url.toLowerCase().indexOf(text) >= 0) matches.add(i); });
+      var revealed = false, shownLimit = 50;
+      matches.forEach(function (i) { if (shownLimit-- > 0 && reveal(i)) revealed = true; });
+      if (revealed) refresh(false);
+      markMatches();
+      searchCount.textContent = matches.size + (matches.size === 1 ? ' match' : ' matches');
+      var found = cy.nodes('.rg-match');
+      if (found.nonempty()) {
+        userMoved = true;
+        cy.animate({fit: {eles: found, padding: 60}, duration: 250});
+        if (cy.zoom() > 1.5) cy.zoom(1.5);
+      }
+      return matches.size;
+    }
+
+    function markMatches() {
+      cy.batch(function () {
+        cy.elements('.rg-match, .rg-faded').removeClass('rg-match rg-faded');
+        if (!matches) return;
+        cy.nodes('[i]').forEach(function (n) {
+          n.addClass(matches.has(n.data('i')) ? 'rg-match' : 'rg-faded');
+        });
+        cy.nodes('[?group]').addClass('rg-faded');
+        cy.edges('[tree]').addClass('rg-faded');
+      });
+    }
+
+    function fit() {
+      userMoved = false;
+      cy.animate({fit: {eles: cy.elements(), padding: 30}, duration: 200});
+    }
+
+    // ---- the details panel
+
+    function showDetails(i) {
+      details.textContent = '';
+      if (i == null || i < 0) {
+        details.appendChild(el('p', 'rg-hint', 'Click a page to see its screenshot, status, timings and links. ' +
+          'Drag to pan, scroll to zoom.'));
+        return;
+      }
+      var p = pages[i];
+      var shot = safeShot(p.screenshot);
+      if (shot) {
+        var a = el('a', 'rg-shot');
+        a.href = screenshotBase + shot;
+        a.target = '_blank';
+        var img = el('img');
+        img.alt = 'Screenshot of ' + p.url;
+        img.src = screenshotBase + shot;
+        a.appendChild(img);
+        details.appendChild(a);
+      } else {
+        details.appendChild(el('div', 'rg-noshot', 'no screenshot'));
+      }
+      var title = el('h3', 'rg-url');
+      title.appendChild(linkOrText(p.url));
+      details.appendChild(title);
+      var dl = el('dl', 'rg-facts');
+      function fact(name, value, cls) {
+        if (value === null || value === undefined || value === '') return;
+        var dd = el('dd', cls);
+        if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
+        dl.append(el('dt', null, name), dd);
+      }
+      var badge = el('span', 'rg-status', words(p.status));
+      badge.style.background = (COLORS[p.status] || COLORS.UNFINISHED)[0];
+      badge.style.borderColor = (COLORS[p.status] || COLORS.UNFINISHED)[1];
+      fact('status', badge);
+      fact('error', p.error, 'rg-error');
+      fact('HTTP', p.http_status > 0 ? p.http_status : null);
+      fact('type', p.content_type);
+      fact('depth', p.depth);
+      fact('crawl', p.crawl_millis > 0 ? p.crawl_millis + ' ms' : null);
+      fact('render', p.render_millis > 0 ? p.render_millis + ' ms' : null);
+      var retries = [];
+      if (p.crawl_attempts > 1) retries.push('crawl ' + (p.crawl_attempts - 1));
+      if (p.render_attempts > 1) retries.push('render ' + (p.render_attempts - 1));
+      fact('retries', retries.join(', '));
+      fact('truncated', p.truncated ? 'yes, at the size cap' : null);
+      if (p.final_url && p.final_url !== p.url) fact('final URL', linkOrText(p.final_url));
+      details.appendChild(dl);
+      linkList('Links out', outs[i]);
+      linkList('Links in', ins[i]);
+    }
+
+    function linkList(title, list) {
+      var h = el('h4', null, title + ' (' + list.length + ')');
+      details.appendChild(h);
+      if (!list.length) return;
+      var ul = el('ul', 'rg-links');
+      list.slice(0, 200).forEach(function (j) {
+        var li = el('li');
+        var b = el('button', 'rg-link', shortPath(pages[j].url, 70));
+        b.type = 'button';
+        b.title = pages[j].url;
+        var dot = el('i', 'rg-swatch');
+        dot.style.background = (COLORS[pages[j].status] || COLORS.UNFINISHED)[0];
+        b.prepend(dot);
+        b.addEventListener('click', function () { selectIndex(j, true); });
+        li.appendChild(b);
+        ul.appendChild(li);
+      });
+      details.appendChild(ul);
+      if (list.length > 200) details.appendChild(el('p', 'rg-hint', '\u2026 and ' + (list.length - 200) + ' more'));
+    }
+
+    function linkOrText(url) {
+      if (!isHttp(url)) return document.createTextNode(String(url));
+      var a = el('a', null, url);
+      a.href = url;
+      a.rel = 'noopener noreferrer';
+      a.target = '_blank';
+      return a;
+    }
+
+    return {
+      setData: setData,
+      upsertPages: upsertPages,
+      addLinks: addLinks,
+      on: function (event, handler) {
+        (handlers[event] = handlers[event] || []).push(handler);
+        if (event === 'ready' && element.getAttribute('data-ready') === 'true') handler();
+        return this;
+      },
+      select: function (url) {
+        var i = url == null ? -1 : index.get(url);
+        selectIndex(i === undefined ? -1 : i, true);
+      },
+      search: search,
+      fit: fit,
+      pageCount: function () { return pages.length; },
+      isShown: function (url) {
+        var i = index.get(url);
+        return i !== undefined && cy.getElementById('p' + i).nonempty();
+      },
+      nodeOf: function (url) {
+        var i = index.get(url), n = i === undefined ? null : cy.getElementById('p' + i);
+        return n && n.nonempty() ? n : null;
+      },
+      cy: cy
+    };
+  }
+
+  global.RendlerGraph = {mount: mount};
+})(window);

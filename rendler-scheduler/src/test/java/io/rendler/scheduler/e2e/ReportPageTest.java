@@ -1,0 +1,138 @@
+package io.rendler.scheduler.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.microsoft.playwright.Page;
+import io.rendler.scheduler.demo.DemoSite;
+import io.rendler.scheduler.graph.GraphSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * report.html in real Chromium, opened from file:// as a user would: the demo crawl's report, and
+ * synthetic 500-page and 10,000-page reports for speed and grouping. Screenshots of what it looks
+ * like are left in target/report-shots/ for a person to judge.
+ */
+class ReportPageTest {
+
+    /** Generous: catches a hang or a quadratic blow-up, not a slow machine. */
+    private static final long READY_BOUND_MILLIS = 15_000;
+    private static final Path SHOTS = Path.of(System.getProperty("rendler.report.shots", "target/report-shots"));
+
+    private static ReportBrowser browser;
+
+    @BeforeAll
+    static void launch() {
+        browser = new ReportBrowser();
+    }
+
+    @AfterAll
+    static void close() {
+        browser.close();
+    }
+
+    @Test
+    void theDemoReportShowsEveryPageWithItsScreenshotAndFindsUrls(@TempDir Path out) throws Exception {
+        String start;
+        try (DemoSite site = DemoSite.start()) {
+            start = site.startUrl();
+            Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "500", "--max-depth", "50", start);
+            assertEquals(0, run.exitCode(), run.output());
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("pages.json"))).getAsJsonObject();
+        JsonArray pages = json.getAsJsonArray("pages");
+        Page page = browser.newPage(1600, 1000);
+        long millis = ReportBrowser.openAndAwaitGraph(page, out.resolve("report.html"));
+        System.out.printf("demo report: %d pages, %d links, %d bytes, graph ready in %d ms%n", pages.size(),
+                json.getAsJsonArray("links").size(), Files.size(out.resolve("report.html")), millis);
+
+        assertEquals(pages.size(), ((Number) page.evaluate("rendlerView.pageCount()")).intValue());
+        assertEquals(pages.size(), ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue(),
+                "every page is a node of its own");
+        screenshot(page, "demo-report.png");
+
+        ReportBrowser.clickNode(page, start);
+        page.waitForFunction("() => { const img = document.querySelector('.rg-details img');"
+                + " return img && img.complete && img.naturalWidth > 0; }");
+        assertEquals(start, page.textContent(".rg-details h3"));
+
+        page.fill(".rg-search", "lighthouse-point");
+        page.press(".rg-search", "Enter");
+        page.waitForFunction("() => document.querySelector('.rg-count').textContent === '1 match'");
+        page.waitForFunction("() => document.querySelector('.rg-details h3').textContent.includes('lighthouse-point')");
+        screenshot(page, "demo-report-selected.png");
+        assertEquals(java.util.List.of(), browser.problems);
+    }
+
+    @Test
+    void fiveHundredPagesWithFifteenThousandLinksAreInteractiveInSeconds(@TempDir Path out) throws Exception {
+        GraphSnapshot snapshot = ReportSamples.site(out, 500, 4, 30, true);
+        assertTrue(snapshot.links().size() >= 14_000, "links: " + snapshot.links().size());
+        Path report = ReportSamples.write(out, snapshot);
+        Page page = browser.newPage(1600, 1000);
+        long millis = ReportBrowser.openAndAwaitGraph(page, report);
+        System.out.printf("500-page report: %d links, %d bytes, graph ready in %d ms%n", snapshot.links().size(),
+                Files.size(report), millis);
+        assertTrue(millis < READY_BOUND_MILLIS, "ready after " + millis + " ms");
+        assertEquals(500, ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue());
+        screenshot(page, "report-500.png");
+
+        String url = ReportSamples.url(9);
+        long clicked = System.nanoTime();
+        ReportBrowser.clickNode(page, url);
+        page.waitForFunction("() => document.querySelector('.rg-details h3')?.textContent.includes('page-9.html')");
+        page.waitForFunction("() => { const img = document.querySelector('.rg-details img');"
+                + " return img && img.complete && img.naturalWidth > 0; }");
+        System.out.printf("500-page report: details shown %d ms after the click%n", (System.nanoTime() - clicked) / 1_000_000);
+        long links = ((Number) page.evaluate("rendlerView.cy.edges('[link]').length")).longValue();
+        assertTrue(links > 30, "the selected page's links are drawn: " + links);
+        screenshot(page, "report-500-selected.png");
+        assertEquals(java.util.List.of(), browser.problems);
+    }
+
+    @Test
+    void tenThousandCrawledPagesOpenInSecondsGroupedAndSearchOpensTheGroups(@TempDir Path out) throws Exception {
+        GraphSnapshot snapshot = ReportSamples.site(out, 10_000, 6, 3, false);
+        Path report = ReportSamples.write(out, snapshot);
+        Page page = browser.newPage(1600, 1000);
+        long millis = ReportBrowser.openAndAwaitGraph(page, report);
+        System.out.printf("10,000-page report: %d links, %d bytes, graph ready in %d ms%n", snapshot.links().size(),
+                Files.size(report), millis);
+        assertTrue(millis < READY_BOUND_MILLIS, "ready after " + millis + " ms");
+        assertEquals(10_000, ((Number) page.evaluate("rendlerView.pageCount()")).intValue());
+        int drawn = ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue();
+        int groups = ((Number) page.evaluate("rendlerView.cy.nodes('[?group]').length")).intValue();
+        System.out.printf("10,000-page report: %d pages drawn, %d groups%n", drawn, groups);
+        assertTrue(drawn < 2_000 && groups > 0, drawn + " pages drawn, " + groups + " groups");
+        screenshot(page, "report-10000.png");
+
+        String deep = ReportSamples.url(9_876);
+        assertEquals(false, page.evaluate("url => rendlerView.isShown(url)", deep));
+        page.fill(".rg-search", "/page-9876.html");
+        page.press(".rg-search", "Enter");
+        page.waitForFunction("() => document.querySelector('.rg-count').textContent === '1 match'");
+        assertEquals(true, page.evaluate("url => rendlerView.isShown(url)", deep), "the search opened its groups");
+        page.waitForFunction("() => document.querySelector('.rg-details h3')?.textContent.includes('page-9876.html')");
+
+        // A click on a group opens it.
+        int before = ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue();
+        page.evaluate("() => { const g = rendlerView.cy.nodes('[?group]')[0]; g.emit('tap'); }");
+        int after = ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue();
+        assertTrue(after > before, before + " -> " + after);
+        screenshot(page, "report-10000-search.png");
+        assertEquals(java.util.List.of(), browser.problems);
+    }
+
+    private static void screenshot(Page page, String name) throws java.io.IOException {
+        Files.createDirectories(SHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name)));
+    }
+}
