@@ -35,11 +35,11 @@
 
   var GROUP_THRESHOLD = 2000;   // pages above which the tree is folded into groups
   var NODE_BUDGET = 1200;       // drawn nodes (pages and groups) when folded
-  var CHILD_CAP = 40;           // children shown per page when folded; the rest is one group
+  var CHILD_CAP = 60;           // children shown per page when folded; the rest is one group
   var THUMB_CAP = 120;          // thumbnails drawn at once
   var THUMB_MIN_PX = 36;        // on-screen node width from which thumbnails are worth drawing
   var LIVE_DELAY_MS = 700;      // live mode: at most one re-layout per this
-  var NODE_W = 64, NODE_H = 40; // a page node: a 16:10 card like the screenshots
+  var NODE_W = 96, NODE_H = 60; // a page node: a 16:10 card like the screenshots
   var STATUSES = ['RENDERED', 'CRAWLED', 'RENDER_FAILED', 'CRAWL_FAILED', 'NOT_HTML', 'REDIRECTED',
     'SKIPPED_ROBOTS', 'UNFINISHED'];
   var COLORS = {
@@ -63,14 +63,19 @@
     return path.length <= max ? path : '\u2026' + path.slice(path.length - max + 1);
   }
 
-  /** A node's label: the last path segment, and for a failure its reason. */
+  /** A node's label: the last path segment (an index page by its folder), and for a failure its reason. */
   function label(p) {
     var path = shortPath(p.url, 1000).replace(/[?#].*$/, '');
     var segs = path.split('/').filter(function (s) { return s; });
     var name = segs.length ? segs[segs.length - 1] : '/';
-    if (name.length > 22) name = name.slice(0, 21) + '\u2026';
-    if (p.status === 'CRAWL_FAILED') return '\u2715 ' + name + '\n' + (p.http_status > 0 ? 'HTTP ' + p.http_status : 'crawl failed');
-    if (p.status === 'RENDER_FAILED') return '\u2715 ' + name + '\nrender failed';
+    if (/^index\.html?$/i.test(name)) name = segs.length > 1 ? segs[segs.length - 2] + '/' : '/';
+    else if (/\.html?$/i.test(name)) name = name.replace(/\.html?$/i, '');
+    else if (path.charAt(path.length - 1) === '/' && segs.length) name += '/';
+    try { name = decodeURIComponent(name); } catch (e) { /* keep it as it is */ }
+    var max = isFailed(p) ? 13 : 18;
+    if (name.length > max) name = name.slice(0, max - 1) + '\u2026';
+    if (p.status === 'CRAWL_FAILED') return '\u2715' + name + '\n' + (p.http_status > 0 ? 'HTTP ' + p.http_status : 'crawl failed');
+    if (p.status === 'RENDER_FAILED') return '\u2715' + name + '\nrender failed';
     return name;
   }
 
@@ -109,6 +114,7 @@
     var selected = -1;
     var matches = null;         // Set of indexes matching the search, or null
     var userMoved = false, readyFired = false;
+    var edgeWidth = 1;
 
     // ---- the DOM
     element.classList.add('rg-root');
@@ -167,15 +173,26 @@
       }
       tip.textContent = text;
       tip.hidden = false;
+      placeTip(evt);
     });
-    cy.on('mousemove', function (evt) {
+    function placeTip(evt) {
       if (tip.hidden || !evt.originalEvent) return;
       var r = element.getBoundingClientRect();
-      tip.style.left = (evt.originalEvent.clientX - r.left + 14) + 'px';
-      tip.style.top = (evt.originalEvent.clientY - r.top + 14) + 'px';
-    });
+      tip.style.left = Math.min(evt.originalEvent.clientX - r.left + 14, r.width - 200) + 'px';
+      tip.style.top = (evt.originalEvent.clientY - r.top + 18) + 'px';
+    }
+    cy.on('mousemove', placeTip);
     cy.on('mouseout', 'node', function () { tip.hidden = true; });
+    cy.on('tap viewport', function () { tip.hidden = true; });
     cy.on('viewport', throttle(updateThumbs, 150));
+    // Tree edges keep about a screen pixel of width however far out the user zooms.
+    function updateEdgeWidth() {
+      var w = Math.min(Math.max(1 / cy.zoom(), 1), 16);
+      if (Math.abs(w - edgeWidth) / edgeWidth < 0.2) return;
+      edgeWidth = w;
+      cy.style(graphStyle());
+    }
+    cy.on('zoom', throttle(updateEdgeWidth, 120));
 
     searchBox.addEventListener('input', throttle(function () { search(searchBox.value); }, 200));
     searchBox.addEventListener('keydown', function (e) {
@@ -248,13 +265,19 @@
         if (parent[b] === -1 && pages[a].depth === pages[b].depth - 1) parent[b] = a;
       }
       // A page with no link from one level up (a partial run, a live view): hang it under any
-      // shallower page that links to it, else it is a root.
+      // shallower page that links to it.
       for (k = 0; k < linkOrder.length; k += 2) {
         a = linkOrder[k]; b = linkOrder[k + 1];
         if (parent[b] === -1 && pages[b].depth > 0 && pages[a].depth < pages[b].depth) parent[b] = a;
       }
+      // Whatever is still loose (a page whose link has not arrived yet) hangs from the start page.
+      var root = -1;
+      for (var i = 0; i < n && root < 0; i++) if (pages[i].depth === 0) root = i;
+      if (root < 0 && n) root = 0;
+      if (root >= 0) parent[root] = -1; // parents are always shallower, so no cycle can form
+      for (i = 0; i < n; i++) if (parent[i] === -1 && i !== root) parent[i] = root;
       var children = [], roots = [];
-      for (var i = 0; i < n; i++) children.push([]);
+      for (i = 0; i < n; i++) children.push([]);
       for (i = 0; i < n; i++) (parent[i] >= 0 ? children[parent[i]] : roots).push(i);
       // sizes, children before parents: order pages by depth, deepest first
       var order = bfs(roots, children), size = new Int32Array(n).fill(1);
@@ -289,17 +312,24 @@
           for (var a = tree.parent[i]; a >= 0 && !forced[a]; a = tree.parent[a]) { forced[a] = 1; onPinPath[a] = 1; }
         });
         expanded.forEach(function (i) { forced[i] = 1; });
-        var budget = NODE_BUDGET - tree.roots.length;
-        for (var k = 0; k < tree.order.length; k++) {
-          var i = tree.order[k], c = tree.children[i].length;
-          if (!c) continue;
-          var p = tree.parent[i];
-          if (p >= 0 && !open[p]) continue; // not drawn
-          var cost = Math.min(c, limitOf(i)) + 1;
-          if (forced[i] || cost <= budget) {
+        // Whole levels at a time while they fit the budget, so the drawing stays balanced; below
+        // that only what the user opened or a search revealed.
+        var budget = NODE_BUDGET - tree.roots.length, auto = true, frontier = tree.roots.slice();
+        while (frontier.length) {
+          var cost = 0, next = [];
+          frontier.forEach(function (i) {
+            var c = tree.children[i].length;
+            if (c) cost += Math.min(c, limitOf(i)) + 1;
+          });
+          auto = auto && cost <= budget;
+          if (auto) budget -= cost;
+          frontier.forEach(function (i) {
+            var kids = tree.children[i];
+            if (!kids.length || !(auto || forced[i])) return;
             open[i] = 1;
-            budget -= cost;
-          }
+            for (var j = 0; j < kids.length; j++) if (j < limitOf(i) || onPinPath[kids[j]]) next.push(kids[j]);
+          });
+          frontier = next;
         }
       }
       function addItem(item, parentItem) {
@@ -333,58 +363,121 @@
 
     function limitOf(i) { return childLimit.get(i) || CHILD_CAP; }
 
-    /** Radial positions: wedges in proportion to leaves, rings far enough apart for neighbours. */
+    /**
+     * Radial positions on ellipses as wide as the canvas. Each node gets a wedge in proportion to
+     * what it and its subtree need: room for a node on each ring below. A page's leaf children are
+     * packed in a block of a few rows rather than spread along one ring, so a page with 300 links
+     * out makes a patch, not a circle. Each ring is pushed out only as far as its own nodes need.
+     * O(nodes) per pass, three passes.
+     */
     function radialLayout(vt) {
-      var m = vt.items.length, leaves = new Float64Array(m), depth = new Int32Array(m);
-      var order = bfs(vt.roots, vt.children);
-      order.forEach(function (it) { vt.children[it].forEach(function (c) { depth[c] = depth[it] + 1; }); });
-      for (var k = order.length - 1; k >= 0; k--) {
-        var it = order[k], c = vt.children[it];
-        var sum = 0;
-        for (var j = 0; j < c.length; j++) sum += leaves[c[j]];
-        leaves[it] = Math.max(1, sum);
-      }
-      // Several roots hang from an invisible centre.
-      var total = 0;
-      vt.roots.forEach(function (r) { total += leaves[r]; });
-      var start = new Float64Array(m), span = new Float64Array(m);
-      var angle = -Math.PI / 2;
+      var m = vt.items.length, kids = vt.children, k, j, r;
+      var order = bfs(vt.roots, kids);
       var single = vt.roots.length === 1;
-      vt.roots.forEach(function (r) {
-        span[r] = 2 * Math.PI * leaves[r] / Math.max(total, 1);
-        start[r] = angle;
-        angle += span[r];
-      });
-      order.forEach(function (it) {
-        var a = start[it], c = vt.children[it];
-        for (var j = 0; j < c.length; j++) {
-          span[c[j]] = span[it] * leaves[c[j]] / leaves[it];
-          start[c[j]] = a;
-          a += span[c[j]];
+      var ring = new Int32Array(m), maxRing = 0, isRoot = new Uint8Array(m);
+      vt.roots.forEach(function (it) { ring[it] = single ? 0 : 1; isRoot[it] = 1; });
+      order.forEach(function (it) { kids[it].forEach(function (c) { ring[c] = ring[it] + 1; }); });
+      for (k = 0; k < m; k++) maxRing = Math.max(maxRing, ring[k]);
+      // Per parent: its leaf children (a block of rows x cols) and the rest (branches).
+      var leavesOf = new Array(m), branchesOf = new Array(m), rows = new Int32Array(m), cols = new Int32Array(m);
+      var maxRows = new Int32Array(maxRing + 2).fill(1);
+      for (k = 0; k < m; k++) {
+        var leaves = [], branches = [];
+        kids[k].forEach(function (c) { (kids[c].length ? branches : leaves).push(c); });
+        leavesOf[k] = leaves;
+        branchesOf[k] = branches;
+        if (leaves.length) {
+          rows[k] = leaves.length < 5 ? 1 : Math.min(12, Math.ceil(Math.sqrt(leaves.length / 2.5)));
+          cols[k] = Math.ceil(leaves.length / rows[k]);
+          maxRows[ring[k] + 1] = Math.max(maxRows[ring[k] + 1], rows[k]);
         }
-      });
-      var ringOf = function (it) { return single ? depth[it] : depth[it] + 1; };
-      // Ring radii: each ring is at least a step out and wide enough for its closest neighbours.
-      var maxRing = 0, byRing = [];
-      order.forEach(function (it) {
-        var r = ringOf(it);
-        maxRing = Math.max(maxRing, r);
-        (byRing[r] = byRing[r] || []).push(start[it] + span[it] / 2);
-      });
-      var spacing = NODE_W * 1.35, step = NODE_H * 3.2, radius = [0];
-      for (var r = 1; r <= maxRing; r++) {
-        var angles = byRing[r] || [], gap = 2 * Math.PI;
-        angles.sort(function (x, y) { return x - y; });
-        for (j = 1; j < angles.length; j++) gap = Math.min(gap, angles[j] - angles[j - 1]);
-        if (angles.length > 1) gap = Math.min(gap, 2 * Math.PI - (angles[angles.length - 1] - angles[0]));
-        var need = angles.length > 1 ? spacing / Math.max(gap, 1e-4) : 0;
-        radius[r] = Math.max(radius[r - 1] + step, need);
       }
-      var pos = new Array(m);
-      order.forEach(function (it) {
-        var rr = radius[ringOf(it)], a = start[it] + span[it] / 2;
-        pos[it] = {x: rr * Math.cos(a), y: rr * Math.sin(a)};
-      });
+      var w = canvas.clientWidth, h = canvas.clientHeight;
+      var aspect = w > 0 && h > 0 ? Math.min(Math.max(w / h, 1), 2.2) : 1.6;
+      var sepX = NODE_W + 44, sepY = NODE_H + 28, step = NODE_H + 40;
+      var rowGap = Math.max(sepY, sepX / aspect);
+      var radius = [0];
+      for (r = 1; r <= maxRing; r++) radius[r] = radius[r - 1] + (r > 1 ? (maxRows[r - 1] - 1) * rowGap : 0) + step;
+      var theta = new Float64Array(m), blockTheta = new Float64Array(m), need = new Float64Array(m);
+      var blockNeed = new Float64Array(m), start = new Float64Array(m), span = new Float64Array(m);
+      var blockStart = new Float64Array(m), blockSpan = new Float64Array(m), known = false;
+      // The angle one node at angle t on ring rr needs so that its neighbours' boxes do not overlap.
+      function slot(rr, t) {
+        if (rr <= 0) return 0;
+        if (!known) return sepX / rr;
+        var tx = -aspect * Math.sin(t), ty = Math.cos(t), speed = Math.sqrt(tx * tx + ty * ty);
+        var ux = Math.abs(tx / speed), uy = Math.abs(ty / speed);
+        var dist = Math.min(ux > 1e-6 ? sepX / ux : Infinity, uy > 1e-6 ? sepY / uy : Infinity);
+        return dist / (rr * speed);
+      }
+      function allocate() {
+        for (k = order.length - 1; k >= 0; k--) {
+          var it = order[k], b = branchesOf[it], sum = 0;
+          blockNeed[it] = leavesOf[it].length ? cols[it] * slot(radius[ring[it] + 1], blockTheta[it]) : 0;
+          for (j = 0; j < b.length; j++) sum += need[b[j]];
+          need[it] = Math.max(slot(radius[ring[it]], theta[it]), sum + blockNeed[it]);
+        }
+        var total = 0, angle = -Math.PI / 2;
+        if (single) total = need[vt.roots[0]];
+        else vt.roots.forEach(function (t) { total += need[t] + 0; });
+        if (single) { start[vt.roots[0]] = angle; span[vt.roots[0]] = 2 * Math.PI; }
+        else vt.roots.forEach(function (t) {
+          span[t] = total > 0 ? 2 * Math.PI * need[t] / total : 2 * Math.PI / vt.roots.length;
+          start[t] = angle;
+          angle += span[t];
+        });
+        order.forEach(function (it) {
+          var b = branchesOf[it], sum = blockNeed[it], a = start[it], parts = b.length + (leavesOf[it].length ? 1 : 0);
+          if (!parts) return;
+          for (j = 0; j < b.length; j++) sum += need[b[j]];
+          // The leaf block sits in the middle of the wedge, the branches either side.
+          var half = Math.floor(b.length / 2);
+          for (j = 0; j <= b.length; j++) {
+            if (j === half && leavesOf[it].length) {
+              blockSpan[it] = sum > 0 ? span[it] * blockNeed[it] / sum : span[it] / parts;
+              blockStart[it] = a;
+              a += blockSpan[it];
+            }
+            if (j === b.length) break;
+            span[b[j]] = sum > 0 ? span[it] * need[b[j]] / sum : span[it] / parts;
+            start[b[j]] = a;
+            a += span[b[j]];
+          }
+          var lv = leavesOf[it];
+          for (j = 0; j < lv.length; j++) {
+            var col = Math.floor(j / rows[it]);
+            theta[lv[j]] = blockStart[it] + (col + 0.5) * blockSpan[it] / cols[it];
+          }
+          blockTheta[it] = blockStart[it] + blockSpan[it] / 2;
+        });
+        for (k = 0; k < m; k++) if ((kids[k].length || isRoot[k]) && ring[k] > 0) theta[k] = start[k] + span[k] / 2;
+        return total;
+      }
+      for (var pass = 0; pass < 3; pass++) {
+        allocate();
+        known = true;
+        // A ring whose own nodes need more than a full turn moves out; rings stay a step apart.
+        var perRing = new Float64Array(maxRing + 2);
+        for (k = 0; k < m; k++) {
+          if ((kids[k].length || isRoot[k]) && ring[k] > 0) perRing[ring[k]] += slot(radius[ring[k]], theta[k]);
+          if (leavesOf[k].length) perRing[ring[k] + 1] += blockNeed[k];
+        }
+        for (r = 1; r <= maxRing; r++) {
+          var grown = perRing[r] > 2 * Math.PI ? radius[r] * perRing[r] / (2 * Math.PI) : radius[r];
+          radius[r] = Math.max(grown, radius[r - 1] + (r > 1 ? (maxRows[r - 1] - 1) * rowGap : 0) + step);
+        }
+        // Subtrees mixing rings can still need more than a turn in all: scale everything out.
+        var total = allocate();
+        if (total > 2 * Math.PI) for (r = 1; r <= maxRing; r++) radius[r] *= total / (2 * Math.PI);
+      }
+      allocate();
+      var pos = new Array(m), rowOf = new Int32Array(m);
+      for (k = 0; k < m; k++) leavesOf[k].forEach(function (c, idx) { rowOf[c] = idx % rows[k]; });
+      for (k = 0; k < m; k++) {
+        var rr = radius[ring[k]] + rowOf[k] * rowGap;
+        if (single && ring[k] === 0) { pos[k] = {x: 0, y: 0}; continue; }
+        pos[k] = {x: aspect * rr * Math.cos(theta[k]), y: rr * Math.sin(theta[k])};
+      }
       return pos;
     }
 
@@ -441,6 +534,7 @@
         : '';
       note.hidden = !folded;
       updateThumbs();
+      updateEdgeWidth();
       if (!readyFired) {
         readyFired = true;
         requestAnimationFrame(function () {
@@ -480,8 +574,8 @@
         {selector: 'node', style: {
           'shape': 'round-rectangle', 'width': NODE_W, 'height': NODE_H, 'corner-radius': 4,
           'background-color': '#cbd5e0', 'border-width': 2, 'border-color': '#4a5568',
-          'label': 'data(label)', 'font-size': 11, 'color': '#1a202c', 'text-valign': 'bottom',
-          'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 120,
+          'label': 'data(label)', 'font-size': 15, 'color': '#1a202c', 'text-valign': 'bottom',
+          'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 140,
           'text-background-color': '#ffffff', 'text-background-opacity': 0.75, 'text-background-padding': 1,
           'min-zoomed-font-size': 7
         }},
@@ -499,7 +593,7 @@
           'text-valign': 'center', 'text-margin-y': 0, 'font-size': 14, 'font-weight': 'bold', 'color': '#2d3748',
           'text-background-opacity': 0
         }},
-        {selector: 'edge', style: {'width': 1, 'line-color': '#a0aec0', 'opacity': 0.45, 'curve-style': 'straight'}},
+        {selector: 'edge', style: {'width': edgeWidth, 'line-color': '#a0aec0', 'opacity': 0.5, 'curve-style': 'straight'}},
         {selector: 'edge[link]', style: {
           'width': 2, 'opacity': 0.85, 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'z-index': 10
         }},

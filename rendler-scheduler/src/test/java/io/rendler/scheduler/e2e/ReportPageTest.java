@@ -26,6 +26,8 @@ class ReportPageTest {
     /** Generous: catches a hang or a quadratic blow-up, not a slow machine. */
     private static final long READY_BOUND_MILLIS = 15_000;
     private static final Path SHOTS = Path.of(System.getProperty("rendler.report.shots", "target/report-shots"));
+    /** Set it to keep the reports (in sub-directories demo, 500 and 10000) for a person to open. */
+    private static final String KEEP = System.getProperty("rendler.report.keep");
 
     private static ReportBrowser browser;
 
@@ -40,7 +42,8 @@ class ReportPageTest {
     }
 
     @Test
-    void theDemoReportShowsEveryPageWithItsScreenshotAndFindsUrls(@TempDir Path out) throws Exception {
+    void theDemoReportShowsEveryPageWithItsScreenshotAndFindsUrls(@TempDir Path temp) throws Exception {
+        Path out = outputDir(temp, "demo");
         String start;
         try (DemoSite site = DemoSite.start()) {
             start = site.startUrl();
@@ -73,7 +76,8 @@ class ReportPageTest {
     }
 
     @Test
-    void fiveHundredPagesWithFifteenThousandLinksAreInteractiveInSeconds(@TempDir Path out) throws Exception {
+    void fiveHundredPagesWithFifteenThousandLinksAreInteractiveInSeconds(@TempDir Path temp) throws Exception {
+        Path out = outputDir(temp, "500");
         GraphSnapshot snapshot = ReportSamples.site(out, 500, 4, 30, true);
         assertTrue(snapshot.links().size() >= 14_000, "links: " + snapshot.links().size());
         Path report = ReportSamples.write(out, snapshot);
@@ -99,7 +103,8 @@ class ReportPageTest {
     }
 
     @Test
-    void tenThousandCrawledPagesOpenInSecondsGroupedAndSearchOpensTheGroups(@TempDir Path out) throws Exception {
+    void tenThousandCrawledPagesOpenInSecondsGroupedAndSearchOpensTheGroups(@TempDir Path temp) throws Exception {
+        Path out = outputDir(temp, "10000");
         GraphSnapshot snapshot = ReportSamples.site(out, 10_000, 6, 3, false);
         Path report = ReportSamples.write(out, snapshot);
         Page page = browser.newPage(1600, 1000);
@@ -131,8 +136,16 @@ class ReportPageTest {
         assertEquals(java.util.List.of(), browser.problems);
     }
 
+    private static Path outputDir(Path temp, String name) throws java.io.IOException {
+        if (KEEP == null) return temp;
+        Path dir = Path.of(KEEP, name);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** The graph section as it is on screen. */
     private static void screenshot(Page page, String name) throws java.io.IOException {
         Files.createDirectories(SHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name)));
+        page.locator("#graph").screenshot(new com.microsoft.playwright.Locator.ScreenshotOptions().setPath(SHOTS.resolve(name)));
     }
 }

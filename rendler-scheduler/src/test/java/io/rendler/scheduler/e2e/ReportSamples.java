@@ -34,7 +34,8 @@ final class ReportSamples {
     /**
      * A site of {@code count} pages: a tree with {@code fanout} children per page in breadth-first
      * order (each page's first link is from its parent), plus a navigation bar to the first ten pages
-     * and random links, {@code linksPerPage} per page in all. One page in 40 failed.
+     * and random links, {@code linksPerPage} per page in all. One leaf page in 40 failed (a failed
+     * page has no links out, so in a real crawl nothing is found through it).
      *
      * @param screenshots whether the pages were rendered (each gets a small real PNG) or only crawled
      */
@@ -48,7 +49,7 @@ final class ReportSamples {
         if (screenshots) Files.createDirectories(shots);
         for (int i = 0; i < count; i++) {
             String url = url(i);
-            if (i % 40 == 39) {
+            if (i % 40 == 39 && (long) i * fanout + 1 >= count) {
                 pages.add(new PageRecord(url, depth[i], PageStatus.CRAWL_FAILED, url, 404, "text/html", null,
                         "HTTP 404", false, 7, 0, 2, 0));
             } else if (screenshots) {
