@@ -595,7 +595,8 @@
         }},
         {selector: 'edge', style: {'width': edgeWidth, 'line-color': '#a0aec0', 'opacity': 0.5, 'curve-style': 'straight'}},
         {selector: 'edge[link]', style: {
-          'width': 2, 'opacity': 0.85, 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, 'z-index': 10
+          'width': 2 * edgeWidth, 'opacity': 0.85, 'target-arrow-shape': 'triangle', 'arrow-scale': 0.9,
+          'curve-style': 'bezier', 'z-index': 10
         }},
         {selector: 'edge.out', style: {'line-color': '#dd6b20', 'target-arrow-color': '#dd6b20'}},
         {selector: 'edge.in', style: {'line-color': '#3182ce', 'target-arrow-color': '#3182ce'}},
@@ -787,7 +788,7 @@
     }
 
     function linkList(title, list) {
-      var h = el('h4', null, title + ' (' + list.length + ')');
+      var h = el('h4', title === 'Links out' ? 'rg-out' : 'rg-in', title + ' (' + list.length + ')');
       details.appendChild(h);
       if (!list.length) return;
       var ul = el('ul', 'rg-links');

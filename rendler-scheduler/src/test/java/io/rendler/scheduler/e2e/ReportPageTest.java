@@ -47,7 +47,7 @@ class ReportPageTest {
         String start;
         try (DemoSite site = DemoSite.start()) {
             start = site.startUrl();
-            Rendler.Run run = Rendler.run("--output", out.toString(), "--max-pages", "500", "--max-depth", "50", start);
+            Rendler.Run run = Rendler.run("--output", out.toString(), "--force", "--max-pages", "500", "--max-depth", "50", start);
             assertEquals(0, run.exitCode(), run.output());
         }
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("pages.json"))).getAsJsonObject();
@@ -66,6 +66,7 @@ class ReportPageTest {
         page.waitForFunction("() => { const img = document.querySelector('.rg-details img');"
                 + " return img && img.complete && img.naturalWidth > 0; }");
         assertEquals(start, page.textContent(".rg-details h3"));
+        screenshot(page, "demo-report-clicked.png");
 
         page.fill(".rg-search", "lighthouse-point");
         page.press(".rg-search", "Enter");
@@ -133,6 +134,47 @@ class ReportPageTest {
         int after = ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue();
         assertTrue(after > before, before + " -> " + after);
         screenshot(page, "report-10000-search.png");
+        assertEquals(java.util.List.of(), browser.problems);
+    }
+
+    /**
+     * The contract the live view relies on, in a report page: pages that arrive UNFINISHED and are
+     * updated, links to pages not given, and crawl text that tries to become markup.
+     */
+    @Test
+    void aLiveViewTakesPagesAsTheyComeAndShowsHostileTextAsText(@TempDir Path out) throws Exception {
+        Path report = ReportSamples.write(out, ReportSamples.site(out, 60, 4, 8, true));
+        Page page = browser.newPage(1400, 900);
+        ReportBrowser.openAndAwaitGraph(page, report);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> result = (java.util.Map<String, Object>) page.evaluate("async () => {"
+                + " const data = JSON.parse(document.getElementById('rendler-data').textContent);"
+                + " const holder = document.createElement('div'); document.body.prepend(holder);"
+                + " const v = RendlerGraph.mount(holder, {screenshotBase: 'screenshots/', live: true});"
+                + " const selected = []; v.on('select', p => selected.push(p && p.url));"
+                + " const pages = data.pages, links = data.links;"
+                + " for (let k = 0; k < pages.length; k += 7) {"
+                + "   v.upsertPages(pages.slice(k, k + 7).map(p => Object.assign({}, p, {status: 'UNFINISHED', screenshot: null})));"
+                + "   v.addLinks(links.filter(l => l[0] < k + 7 && l[1] < k + 7).map(l => ({from: pages[l[0]].url, to: pages[l[1]].url})));"
+                + " }"
+                + " v.upsertPages(pages);"
+                + " v.addLinks([{from: 'http://not-a-page.example/', to: pages[0].url}]);"
+                + " const evil = {url: 'http://x.example/<img src=x onerror=\"window.pwned=1\">', depth: 1, status: 'CRAWL_FAILED',"
+                + "   error: '<b onmouseover=alert(1)>boom</b>', screenshot: '../../etc/passwd', http_status: 500};"
+                + " v.upsertPages([evil]); v.addLinks([{from: pages[0].url, to: evil.url}]);"
+                + " v.select(evil.url);"
+                + " await new Promise(resolve => v.on('ready', resolve));"
+                + " return {count: v.pageCount(), shown: v.isShown(evil.url), selected: selected,"
+                + "   injected: holder.querySelectorAll('.rg-details img, .rg-details b, [onerror], [onmouseover]').length,"
+                + "   error: holder.querySelector('.rg-error').textContent, title: holder.querySelector('.rg-details h3').textContent,"
+                + "   links: holder.querySelectorAll('.rg-details a[href]').length}; }");
+        assertEquals(61, ((Number) result.get("count")).intValue(), result.toString());
+        assertEquals(true, result.get("shown"));
+        assertEquals(0, ((Number) result.get("injected")).intValue(), "crawl text stays text: " + result);
+        assertEquals("<b onmouseover=alert(1)>boom</b>", result.get("error"));
+        assertEquals("http://x.example/<img src=x onerror=\"window.pwned=1\">", result.get("title"));
+        assertEquals(java.util.List.of("http://x.example/<img src=x onerror=\"window.pwned=1\">"), result.get("selected"));
+        assertEquals(null, page.evaluate("window.pwned"));
         assertEquals(java.util.List.of(), browser.problems);
     }
 
