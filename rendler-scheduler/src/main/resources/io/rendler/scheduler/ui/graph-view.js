@@ -19,6 +19,8 @@
  *   view.nodeOf(url);                // (addition) its Cytoscape node, or null when not drawn
  *   view.cy;                         // (addition) the Cytoscape instance, for tests
  *
+ * `element` gets the class rg-root; graph-view.css gives it a height of 86vh, which a page may override.
+ *
  * Pages have the shape of pages.json's `pages` entries (snake_case). Everything in them came from
  * the crawl and is untrusted: it only ever reaches the DOM as textContent, and only http(s) URLs
  * become links.
@@ -36,6 +38,7 @@
   var GROUP_THRESHOLD = 2000;   // pages above which the tree is folded into groups
   var NODE_BUDGET = 1200;       // drawn nodes (pages and groups) when folded
   var CHILD_CAP = 60;           // children shown per page when folded; the rest is one group
+  var REVEAL_CAP = 20;          // search matches opened up to in folded mode
   var THUMB_CAP = 120;          // thumbnails drawn at once
   var THUMB_MIN_PX = 36;        // on-screen node width from which thumbnails are worth drawing
   var LIVE_DELAY_MS = 700;      // live mode: at most one re-layout per this
@@ -640,11 +643,11 @@
       refresh(false);
     }
 
-    /** Makes page i drawn: opens the groups it is folded into. */
+    /** Keeps page i drawn: opens the groups it is folded into; true when it was not drawn. */
     function reveal(i) {
-      if (!folded || cy.getElementById('p' + i).nonempty()) return false;
+      if (!folded) return false;
       pinned.add(i);
-      return true;
+      return cy.getElementById('p' + i).empty();
     }
 
     function selectIndex(i, center) {
@@ -657,6 +660,21 @@
       handlers.select.forEach(function (h) { h(page); });
     }
 
+    /** The id of the drawn node that stands for page j: its own, or the group it is folded into. */
+    function representative(j) {
+      for (var a = j; a >= 0; a = tree.parent[a]) {
+        var n = cy.getElementById('p' + a);
+        if (n.nonempty()) {
+          if (a === j) return n.id();
+          var g = cy.getElementById('g' + a + 'all');
+          if (g.nonempty()) return g.id();
+          g = cy.getElementById('g' + a + 'more');
+          return g.nonempty() ? g.id() : n.id();
+        }
+      }
+      return null;
+    }
+
     /** The selected page's own links, to the drawn node that stands for each end. */
     function drawSelection() {
       cy.batch(function () {
@@ -667,19 +685,7 @@
         if (me.empty()) return;
         me.addClass('rg-selected');
         var add = [], seen = new Set();
-        function shown(j) {
-          for (var a = j; a >= 0; a = tree.parent[a]) {
-            var n = cy.getElementById('p' + a);
-            if (n.nonempty()) {
-              if (a === j) return n.id();
-              var g = cy.getElementById('g' + a + 'all');
-              if (g.nonempty()) return g.id();
-              g = cy.getElementById('g' + a + 'more');
-              return g.nonempty() ? g.id() : n.id();
-            }
-          }
-          return null;
-        }
+        var shown = representative;
         function link(from, to, cls) {
           if (!from || !to || from === to || seen.has(from + ' ' + to)) return;
           seen.add(from + ' ' + to);
@@ -702,9 +708,12 @@
       }
       matches = new Set();
       pages.forEach(function (p, i) { if (p.url.toLowerCase().indexOf(text) >= 0) matches.add(i); });
-      var revealed = false, shownLimit = 50;
-      matches.forEach(function (i) { if (shownLimit-- > 0 && reveal(i)) revealed = true; });
-      if (revealed) refresh(false);
+      // A few matches are opened up to; for many, the groups holding them are highlighted instead.
+      if (folded) {
+        pinned.clear();
+        if (matches.size <= REVEAL_CAP) matches.forEach(function (i) { pinned.add(i); });
+        refresh(false);
+      }
       markMatches();
       searchCount.textContent = matches.size + (matches.size === 1 ? ' match' : ' matches');
       var found = cy.nodes('.rg-match');
@@ -723,7 +732,9 @@
         cy.nodes('[i]').forEach(function (n) {
           n.addClass(matches.has(n.data('i')) ? 'rg-match' : 'rg-faded');
         });
-        cy.nodes('[?group]').addClass('rg-faded');
+        var holding = new Set();
+        matches.forEach(function (i) { if (cy.getElementById('p' + i).empty()) holding.add(representative(i)); });
+        cy.nodes('[?group]').forEach(function (g) { g.addClass(holding.has(g.id()) ? 'rg-match' : 'rg-faded'); });
         cy.edges('[tree]').addClass('rg-faded');
       });
     }

@@ -49,13 +49,15 @@ final class ReportBrowser implements AutoCloseable {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    /** Clicks the graph node of {@code url} where it is on screen, as a user would. */
+    /** Clicks the graph node of {@code url} where it is on screen (panning to it first if it is not), as a user would. */
     static void clickNode(Page page, String url) {
         @SuppressWarnings("unchecked")
         Map<String, Object> at = (Map<String, Object>) page.evaluate("url => {"
                 + " const cy = window.rendlerView.cy, n = window.rendlerView.nodeOf(url);"
-                + " cy.center(n);"
-                + " const p = n.renderedPosition(), r = cy.container().getBoundingClientRect();"
+                + " cy.container().scrollIntoView();"
+                + " let p = n.renderedPosition();"
+                + " if (p.x < 0 || p.y < 0 || p.x > cy.width() || p.y > cy.height()) cy.center(n);"
+                + " p = n.renderedPosition(); const r = cy.container().getBoundingClientRect();"
                 + " return {x: r.left + p.x, y: r.top + p.y}; }", url);
         page.mouse().click(((Number) at.get("x")).doubleValue(), ((Number) at.get("y")).doubleValue());
     }

@@ -128,6 +128,14 @@ class ReportPageTest {
         assertEquals(true, page.evaluate("url => rendlerView.isShown(url)", deep), "the search opened its groups");
         page.waitForFunction("() => document.querySelector('.rg-details h3')?.textContent.includes('page-9876.html')");
 
+        // Many matches are not all opened up to: the groups that hold them light up.
+        page.fill(".rg-search", "/chapter-200/");
+        page.press(".rg-search", "Enter");
+        page.waitForFunction("() => /^\\d+ matches$/.test(document.querySelector('.rg-count').textContent)");
+        int matches = Integer.parseInt(page.textContent(".rg-count").split(" ")[0]);
+        long litGroups = ((Number) page.evaluate("rendlerView.cy.nodes('[?group].rg-match').length")).longValue();
+        assertTrue(matches > 20 && litGroups > 0, matches + " matches, " + litGroups + " groups lit");
+
         // A click on a group opens it.
         int before = ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue();
         page.evaluate("() => { const g = rendlerView.cy.nodes('[?group]')[0]; g.emit('tap'); }");
