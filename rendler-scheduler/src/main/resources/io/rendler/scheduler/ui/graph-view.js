@@ -639,8 +639,10 @@
     function openGroup(owner, kind) {
       if (kind === 'all') expanded.add(owner);
       else childLimit.set(owner, limitOf(owner) + CHILD_CAP * 2);
-      userMoved = true; // keep the user's view where they clicked
+      userMoved = true; // keep the user's zoom, and follow the page they opened
       refresh(false);
+      var opened = cy.getElementById('p' + owner);
+      if (opened.nonempty()) cy.animate({center: {eles: opened}}, {duration: 250});
     }
 
     /** Keeps page i drawn: opens the groups it is folded into; true when it was not drawn. */
