@@ -149,7 +149,6 @@
       layout: {name: 'preset'},
       minZoom: 0.02,
       maxZoom: 4,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       autoungrabify: true,
       autounselectify: true,
@@ -496,6 +495,7 @@
           id = 'g' + item.owner + item.kind;
           data = {id: id, group: true, owner: item.owner, kind: item.kind,
             label: '+' + item.count + (item.count === 1 ? ' page' : ' pages')};
+          data.w = 16 + 9 * data.label.length;
         } else {
           var p = pages[item.i];
           id = 'p' + item.i;
@@ -591,7 +591,7 @@
         {selector: 'node[status = "REDIRECTED"], node[status = "UNFINISHED"], node[status = "SKIPPED_ROBOTS"]',
           style: {'border-style': 'dashed'}},
         {selector: 'node[?group]', style: {
-          'shape': 'round-rectangle', 'width': 'label', 'height': 30, 'padding': 6,
+          'shape': 'round-rectangle', 'width': 'data(w)', 'height': 34,
           'background-color': '#edf2f7', 'border-color': '#718096', 'border-style': 'dashed', 'border-width': 2,
           'text-valign': 'center', 'text-margin-y': 0, 'font-size': 14, 'font-weight': 'bold', 'color': '#2d3748',
           'text-background-opacity': 0
@@ -764,6 +764,7 @@
         var img = el('img');
         img.alt = 'Screenshot of ' + p.url;
         img.src = screenshotBase + shot;
+        img.addEventListener('error', function () { a.replaceWith(el('div', 'rg-noshot', 'screenshot not found: ' + shot)); });
         a.appendChild(img);
         details.appendChild(a);
       } else {
