@@ -75,8 +75,10 @@
     else if (/\.html?$/i.test(name)) name = name.replace(/\.html?$/i, '');
     else if (path.charAt(path.length - 1) === '/' && segs.length) name += '/';
     try { name = decodeURIComponent(name); } catch (e) { /* keep it as it is */ }
-    var max = isFailed(p) ? 13 : 18;
+    var max = isFailed(p) ? 11 : 18;
     if (name.length > max) name = name.slice(0, max - 1) + '\u2026';
+    // Cytoscape may wrap a long name after - _ or . (a failure's short name stays on its line).
+    if (!isFailed(p)) name = name.replace(/([-_.])/g, '$1\u200b');
     if (p.status === 'CRAWL_FAILED') return '\u2715' + name + '\n' + (p.http_status > 0 ? 'HTTP ' + p.http_status : 'crawl failed');
     if (p.status === 'RENDER_FAILED') return '\u2715' + name + '\nrender failed';
     return name;
@@ -117,7 +119,7 @@
     var selected = -1;
     var matches = null;         // Set of indexes matching the search, or null
     var userMoved = false, readyFired = false;
-    var edgeWidth = 1;
+    var edgeWidth = 1, fontSize = 15;
 
     // ---- the DOM
     element.classList.add('rg-root');
@@ -156,9 +158,15 @@
       hideEdgesOnViewport: false
     });
 
-    ['wheel', 'mousedown', 'touchstart'].forEach(function (type) {
-      canvas.addEventListener(type, function () { userMoved = true; }, {passive: true});
+    // The user has moved the view once they zoom or drag (a click is not a move).
+    var pressedAt = null;
+    canvas.addEventListener('wheel', function () { userMoved = true; }, {passive: true});
+    canvas.addEventListener('touchmove', function () { userMoved = true; }, {passive: true});
+    canvas.addEventListener('mousedown', function (e) { pressedAt = [e.clientX, e.clientY]; });
+    canvas.addEventListener('mousemove', function (e) {
+      if (pressedAt && e.buttons && Math.abs(e.clientX - pressedAt[0]) + Math.abs(e.clientY - pressedAt[1]) > 4) userMoved = true;
     });
+    window.addEventListener('mouseup', function () { pressedAt = null; });
 
     cy.on('tap', 'node', function (evt) {
       var n = evt.target;
@@ -187,11 +195,14 @@
     cy.on('mouseout', 'node', function () { tip.hidden = true; });
     cy.on('tap viewport', function () { tip.hidden = true; });
     cy.on('viewport', throttle(updateThumbs, 150));
-    // Tree edges keep about a screen pixel of width however far out the user zooms.
+    // Tree edges keep about a screen pixel of width however far out the user zooms, and labels
+    // about 11 screen pixels down to half size (beyond that they shrink and then disappear).
     function updateEdgeWidth() {
       var w = Math.min(Math.max(1 / cy.zoom(), 1), 16);
-      if (Math.abs(w - edgeWidth) / edgeWidth < 0.2) return;
+      var f = Math.min(Math.max(11 / cy.zoom(), 15), 22);
+      if (Math.abs(w - edgeWidth) / edgeWidth < 0.2 && Math.abs(f - fontSize) / fontSize < 0.1) return;
       edgeWidth = w;
+      fontSize = f;
       cy.style(graphStyle());
     }
     cy.on('zoom', throttle(updateEdgeWidth, 120));
@@ -396,7 +407,7 @@
       }
       var w = canvas.clientWidth, h = canvas.clientHeight;
       var aspect = w > 0 && h > 0 ? Math.min(Math.max(w / h, 1), 2.2) : 1.6;
-      var sepX = NODE_W + 44, sepY = NODE_H + 28, step = NODE_H + 40;
+      var sepX = NODE_W + 60, sepY = NODE_H + 34, step = NODE_H + 44;
       var rowGap = Math.max(sepY, sepX / aspect);
       var radius = [0];
       for (r = 1; r <= maxRing; r++) radius[r] = radius[r - 1] + (r > 1 ? (maxRows[r - 1] - 1) * rowGap : 0) + step;
@@ -535,7 +546,7 @@
       note.textContent = folded
         ? pages.length + ' pages: the tree is shown down to ' + vt.items.length + ' nodes; click a \u201c+N pages\u201d node to open it.'
         : '';
-      note.hidden = !folded;
+      note.textContent = (folded ? note.textContent + ' ' : '') + 'Click a page for its screenshot, status and links; drag to pan, scroll to zoom.';
       updateThumbs();
       updateEdgeWidth();
       if (!readyFired) {
@@ -577,8 +588,8 @@
         {selector: 'node', style: {
           'shape': 'round-rectangle', 'width': NODE_W, 'height': NODE_H, 'corner-radius': 4,
           'background-color': '#cbd5e0', 'border-width': 2, 'border-color': '#4a5568',
-          'label': 'data(label)', 'font-size': 15, 'color': '#1a202c', 'text-valign': 'bottom',
-          'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': 140,
+          'label': 'data(label)', 'font-size': fontSize, 'color': '#1a202c', 'text-valign': 'bottom',
+          'text-margin-y': 3, 'text-wrap': 'wrap', 'text-max-width': NODE_W + 56,
           'text-background-color': '#ffffff', 'text-background-opacity': 0.75, 'text-background-padding': 1,
           'min-zoomed-font-size': 7
         }},
@@ -748,13 +759,28 @@
 
     // ---- the details panel
 
+    /** The panel is there only while a page is selected, so the overview has the whole width. */
     function showDetails(i) {
       details.textContent = '';
-      if (i == null || i < 0) {
-        details.appendChild(el('p', 'rg-hint', 'Click a page to see its screenshot, status, timings and links. ' +
-          'Drag to pan, scroll to zoom.'));
-        return;
+      var open = i != null && i >= 0;
+      if (element.classList.contains('rg-open') !== open) {
+        element.classList.toggle('rg-open', open);
+        if (typeof cy !== 'undefined') {
+          cy.resize();
+          var n = open ? cy.getElementById('p' + i) : null;
+          if (!userMoved) cy.fit(undefined, 30); // the whole drawing beside the panel, or without it
+          else if (n && n.nonempty()) {
+            var p = n.renderedPosition();
+            if (p.x < 0 || p.y < 0 || p.x > cy.width() || p.y > cy.height()) cy.center(n);
+          }
+        }
       }
+      if (!open) return;
+      var close = el('button', 'rg-close', '\u00d7');
+      close.type = 'button';
+      close.title = 'Close';
+      close.addEventListener('click', function () { selectIndex(-1, false); });
+      details.appendChild(close);
       var p = pages[i];
       var shot = safeShot(p.screenshot);
       if (shot) {
