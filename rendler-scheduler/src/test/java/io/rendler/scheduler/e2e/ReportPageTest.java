@@ -61,6 +61,11 @@ class ReportPageTest {
         assertEquals(pages.size(), ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue(),
                 "every page is a node of its own");
         screenshot(page, "demo-report.png");
+        // Every node shows its screenshot, loaded from file:// (Cytoscape's image cache is internal,
+        // but it is the only place that says whether the canvas could load them).
+        page.waitForFunction("n => { const cache = rendlerView.cy.renderer().imageCache || {};"
+                + " return Object.values(cache).filter(c => c.image && c.image.complete && c.image.naturalWidth > 0).length === n; }",
+                json.get("summary").getAsJsonObject().get("rendered").getAsInt());
 
         ReportBrowser.clickNode(page, start);
         page.waitForFunction("() => { const img = document.querySelector('.rg-details img');"
@@ -89,6 +94,12 @@ class ReportPageTest {
         assertTrue(millis < READY_BOUND_MILLIS, "ready after " + millis + " ms");
         assertEquals(500, ((Number) page.evaluate("rendlerView.cy.nodes('[i]').length")).intValue());
         screenshot(page, "report-500.png");
+        assertEquals(0, ((Number) page.evaluate("rendlerView.cy.nodes('[thumb]').length")).intValue(),
+                "no thumbnails while 500 nodes are specks");
+        page.evaluate("() => { const cy = rendlerView.cy; cy.zoom({level: 1, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}); }");
+        page.waitForFunction("() => { const n = rendlerView.cy.nodes('[thumb]').length; return n > 0 && n <= 120; }");
+        screenshot(page, "report-500-zoomed.png");
+        page.evaluate("rendlerView.fit()");
 
         String url = ReportSamples.url(9);
         long clicked = System.nanoTime();
