@@ -517,7 +517,9 @@
         vt.children[it].forEach(function (c) {
           var child = vt.items[c];
           var cid = child.group ? 'g' + child.owner + child.kind : 'p' + child.i;
-          wanted.set('t' + cid, {group: 'edges', data: {id: 't' + cid, source: id, target: cid, tree: 1}});
+          // The id names both ends: when a live page gets a new parent, its old edge goes.
+          var eid = 't' + id + '>' + cid;
+          wanted.set(eid, {group: 'edges', data: {id: eid, source: id, target: cid, tree: 1}});
         });
       });
       cy.batch(function () {
@@ -530,9 +532,9 @@
           if (e.empty()) { add.push(def); return; }
           if (def.group === 'nodes') {
             var d = def.data;
-            if (e.data('label') !== d.label) e.data('label', d.label);
-            if (e.data('status') !== d.status) e.data('status', d.status);
-            if (e.data('failed') !== d.failed) e.data('failed', d.failed);
+            ['label', 'status', 'failed', 'w'].forEach(function (key) {
+              if (d[key] !== undefined && e.data(key) !== d[key]) e.data(key, d[key]);
+            });
             e.position(def.position);
           }
         });
@@ -542,11 +544,10 @@
       drawSelection();
       markMatches();
       updateLegend();
-      if (first || !live || !userMoved) cy.fit(undefined, 30);
-      note.textContent = folded
-        ? pages.length + ' pages: the tree is shown down to ' + vt.items.length + ' nodes; click a \u201c+N pages\u201d node to open it.'
-        : '';
-      note.textContent = (folded ? note.textContent + ' ' : '') + 'Click a page for its screenshot, status and links; drag to pan, scroll to zoom.';
+      if (first || !userMoved) cy.fit(undefined, 30);
+      note.textContent = (folded ? pages.length + ' pages: the tree is shown down to ' + vt.items.length
+        + ' nodes; click a \u201c+N pages\u201d node to open it. ' : '')
+        + 'Click a page for its screenshot, status and links; drag to pan, scroll to zoom.';
       updateThumbs();
       updateEdgeWidth();
       if (!readyFired) {
@@ -668,6 +669,7 @@
       selected = i;
       drawSelection();
       showDetails(i >= 0 ? i : null);
+      if (i >= 0 && center) userMoved = true;
       if (i >= 0 && center) cy.animate({center: {eles: cy.getElementById('p' + i)}, zoom: Math.max(cy.zoom(), 1)}, {duration: 250});
       var page = i >= 0 ? pages[i] : null;
       handlers.select.forEach(function (h) { h(page); });
@@ -675,6 +677,7 @@
 
     /** The id of the drawn node that stands for page j: its own, or the group it is folded into. */
     function representative(j) {
+      if (!tree) return null;
       for (var a = j; a >= 0; a = tree.parent[a]) {
         var n = cy.getElementById('p' + a);
         if (n.nonempty()) {
@@ -711,8 +714,9 @@
     }
 
     function search(text) {
-      text = String(text == null ? '' : text).trim().toLowerCase();
-      if (searchBox.value.trim().toLowerCase() !== text) searchBox.value = text;
+      var typed = String(text == null ? '' : text);
+      text = typed.trim().toLowerCase();
+      if (searchBox.value.trim().toLowerCase() !== text) searchBox.value = typed;
       if (!text) {
         matches = null;
         markMatches();

@@ -51,6 +51,7 @@ final class ReportBrowser implements AutoCloseable {
 
     /** Clicks the graph node of {@code url} where it is on screen (panning to it first if it is not), as a user would. */
     static void clickNode(Page page, String url) {
+        page.waitForFunction("() => !window.rendlerView.cy.animated()"); // a node in flight is hard to hit
         @SuppressWarnings("unchecked")
         Map<String, Object> at = (Map<String, Object>) page.evaluate("url => {"
                 + " const cy = window.rendlerView.cy, n = window.rendlerView.nodeOf(url);"
