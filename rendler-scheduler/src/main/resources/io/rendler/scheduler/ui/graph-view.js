@@ -19,16 +19,20 @@
  *   view.nodeOf(url);                // (addition) its Cytoscape node, or null when not drawn
  *   view.cy;                         // (addition) the Cytoscape instance, for tests
  *
- * `element` gets the class rg-root; graph-view.css gives it a height of 86vh, which a page may override.
+ * `element` gets the class rg-root (graph-view.css gives it a height of 86vh, which a page may
+ * override) and, once the first drawing is on screen, the attribute data-ready="true". The details
+ * panel takes room only while a page is selected.
  *
  * Pages have the shape of pages.json's `pages` entries (snake_case). Everything in them came from
  * the crawl and is untrusted: it only ever reaches the DOM as textContent, and only http(s) URLs
  * become links.
  *
  * The drawing is the discovery tree (a page's parent is the first page one level shallower that
- * links to it), laid out radially with wedges in proportion to subtree size; the tree edges are
- * faint and a selected page's own links are drawn on top. Above GROUP_THRESHOLD pages the tree is
- * shown down to a node budget and the rest folds into "+N pages" group nodes that open on click.
+ * links to it, in link order), laid out radially on ellipses as wide as the canvas, with wedges in
+ * proportion to what each subtree needs and a page's leaf children packed in a few rows. Tree edges
+ * are faint; a selected page's own links, out (orange) and in (blue), are drawn on top. Above
+ * GROUP_THRESHOLD pages whole levels of the tree are shown while they fit NODE_BUDGET, and the rest
+ * folds into "+N pages" group nodes that open on click (a search opens its matches' groups).
  * Screenshot thumbnails are drawn on nodes only when that is cheap: all of them when few, else only
  * those in view once zoomed in, at most THUMB_CAP at a time (each decoded PNG costs ~4 MB).
  */
