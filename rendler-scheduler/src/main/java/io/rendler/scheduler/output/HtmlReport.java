@@ -1,21 +1,38 @@
 package io.rendler.scheduler.output;
 
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import io.rendler.scheduler.graph.GraphSnapshot;
+import io.rendler.scheduler.graph.Link;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.graph.RunSummary;
+import io.rendler.scheduler.ui.UiAssets;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Writes {@code report.html}: one self-contained page (inline CSS, no scripts, nothing fetched
- * from elsewhere) with the run summary, the graph picture when Graphviz drew one, a gallery of
- * screenshot thumbnails and a table of every page. Everything that came from the crawl is
- * escaped, and only http(s) URLs become links.
+ * Writes {@code report.html}: one self-contained page (inline CSS and scripts, nothing fetched
+ * from elsewhere, so it works from file:// and offline) with the run summary, an interactive link
+ * graph, the problems, a gallery of screenshot thumbnails and a table of every page.
+ *
+ * <p>The graph is drawn in the browser by our {@code graph-view.js} on Cytoscape.js, both inlined
+ * from {@link UiAssets} with Cytoscape's licence in a comment before it. The pages and links go in as
+ * a JSON data block (every {@code <} escaped, so crawl text cannot end the block). Graphviz's
+ * graph.svg, when drawn, is linked rather than embedded: for big crawls it is megabytes that take a
+ * browser many seconds to open.
+ *
+ * <p>Everything that came from the crawl is escaped in the HTML, and only http(s) URLs become links;
+ * the scripts put crawl text into the page only as text.
  */
 public final class HtmlReport {
 
@@ -25,6 +42,30 @@ public final class HtmlReport {
     static final int GALLERY_LIMIT = 300;
     /** Failed pages listed in the problems section; the table still lists every page. */
     static final int PROBLEM_LIMIT = 200;
+
+    /**
+     * Rows in the pages table. Ten thousand rows doubled the time a browser took to open the
+     * report; the graph's search, the details panel and pages.json still have every page.
+     */
+    static final int TABLE_LIMIT = 2_000;
+
+    /** The id of the JSON block with the pages and links that report.js reads. */
+    static final String DATA_ID = "rendler-data";
+
+    /**
+     * The data block's JSON. Gson's HTML-safe escaping writes {@code <}, {@code >}, {@code &},
+     * {@code =} and {@code '} as Unicode escapes, so no crawl text can close the script element.
+     */
+    private static final Gson DATA_GSON = new GsonBuilder()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .serializeNulls()
+            .create();
+
+    /** What would end or confuse an inline script element. */
+    private static final Pattern NOT_INLINABLE = Pattern.compile("(?i)</script|<!--");
+
+    /** The shape of the data block: pages.json's pages, and links as [from, to] page indexes. */
+    private record Data(List<PageRecord> pages, List<int[]> links) {}
 
     private static final String CSS = """
             :root { --ink: #1a202c; --muted: #4a5568; --line: #e2e8f0; --accent: #2b6cb0; }
@@ -42,8 +83,6 @@ public final class HtmlReport {
             .summary dd { margin: 0; font-size: 20px; font-weight: 600; }
             .note { color: var(--muted); }
             code { background: #edf2f7; padding: 1px 5px; border-radius: 4px; }
-            .graph { display: block; width: 100%; height: 70vh; max-height: 85vh; background: #fff;
-                     border: 1px solid var(--line); border-radius: 6px; }
             .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 16px; }
             figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
             figure img { display: block; width: 100%; height: auto; aspect-ratio: 1280 / 800; object-fit: cover;
@@ -65,6 +104,8 @@ public final class HtmlReport {
             .UNFINISHED { background: #f7fafc; color: #718096; border: 1px dashed #a0aec0; }
             .SKIPPED_ROBOTS { background: #f7fafc; color: #4a5568; border: 1px dashed #718096; }
             footer { padding: 16px 32px; color: var(--muted); font-size: 13px; }
+            /* the browser lays out the long sections only when scrolled to: the graph is ready sooner */
+            #problems, #gallery, #pages { content-visibility: auto; contain-intrinsic-size: auto 2000px; }
             """;
 
     /**
@@ -79,17 +120,61 @@ public final class HtmlReport {
         text(summary.startUrl(), out);
         out.write("</title>\n<style>\n");
         out.write(CSS);
+        out.write(UiAssets.ours("graph-view.css"));
         out.write("</style>\n</head>\n<body>\n");
         writeHeader(snapshot, summary, out);
         out.write("<main>\n");
         writeGraph(graph, out);
+        // The scripts come right after the graph's box, before the long tables: the graph is drawn
+        // while the rest of a big report is still being read.
+        writeScripts(snapshot, out);
         writeProblems(snapshot, out);
         writeGallery(snapshot, out);
         writeTable(snapshot, out);
         out.write("</main>\n<footer>Also in this directory: <a href=\"" + DotWriter.FILE_NAME + "\">"
-                + DotWriter.FILE_NAME + "</a> (Graphviz source) and <a href=\"" + OutputWriter.PAGES_JSON + "\">"
-                + OutputWriter.PAGES_JSON + "</a> (every page and link, for scripts).</footer>\n");
+                + DotWriter.FILE_NAME + "</a> (Graphviz source)");
+        if (graph.produced()) {
+            out.write(", <a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
+                    + "</a> (drawn by Graphviz)");
+        }
+        out.write(" and <a href=\"" + OutputWriter.PAGES_JSON + "\">" + OutputWriter.PAGES_JSON
+                + "</a> (every page and link, for scripts). The graph above is drawn in your browser by Cytoscape.js "
+                + UiAssets.cytoscapeVersion() + " (MIT licence), which is included in this file.</footer>\n");
         out.write("</body>\n</html>\n");
+    }
+
+    private static void writeScripts(GraphSnapshot snapshot, Writer out) throws IOException {
+        out.write("<script type=\"application/json\" id=\"" + DATA_ID + "\">");
+        // HTML-safe gson leaves no '<' at all; the replace is a second lock on the same door.
+        out.write(dataJson(snapshot).replace("</", "<\\/"));
+        out.write("</script>\n<!--\nCytoscape.js " + UiAssets.cytoscapeVersion()
+                + ", bundled below unchanged, is distributed under this licence:\n\n");
+        out.write(UiAssets.cytoscapeLicense().replace("--", "- -").replace(">", "&gt;"));
+        out.write("\n-->\n");
+        inlineScript(UiAssets.cytoscapeJs(), out);
+        inlineScript(UiAssets.ours("graph-view.js"), out);
+        inlineScript(UiAssets.ours("report.js"), out);
+    }
+
+    static String dataJson(GraphSnapshot snapshot) {
+        Map<String, Integer> index = new HashMap<>();
+        for (PageRecord page : snapshot.pages()) index.putIfAbsent(page.url(), index.size());
+        List<int[]> links = new ArrayList<>(snapshot.links().size());
+        for (Link link : snapshot.links()) {
+            Integer from = index.get(link.from());
+            Integer to = index.get(link.to());
+            if (from != null && to != null) links.add(new int[] {from, to});
+        }
+        return DATA_GSON.toJson(new Data(snapshot.pages(), links));
+    }
+
+    private static void inlineScript(String js, Writer out) throws IOException {
+        if (NOT_INLINABLE.matcher(js).find()) {
+            throw new IllegalStateException("a UI script holds </script or <!-- and cannot be inlined");
+        }
+        out.write("<script>\n");
+        out.write(js);
+        out.write("\n</script>\n");
     }
 
     private static void writeHeader(GraphSnapshot snapshot, RunSummary summary, Writer out) throws IOException {
@@ -125,23 +210,16 @@ public final class HtmlReport {
 
     private static void writeGraph(GraphvizRenderer.Result graph, Writer out) throws IOException {
         out.write("<section id=\"graph\">\n<h2>Link graph</h2>\n");
+        out.write("<div id=\"graph-view\" class=\"graph-view\"><noscript><p class=\"note\">The interactive graph needs "
+                + "JavaScript; the tables below have every page.</p></noscript></div>\n<p class=\"note\">Each page hangs "
+                + "from the page that first linked to it; click a page to draw all its links. ");
         if (graph.produced()) {
-            // <object>, not <img>: an SVG shown as an image may not load its thumbnails or follow links.
-            // Browsers scale the SVG to fit the box, so the box gets the drawing's shape: an overview.
-            String shape = graph.widthPoints() > 0 && graph.heightPoints() > 0
-                    ? String.format(Locale.ROOT, " style=\"height: auto; aspect-ratio: %.0f / %.0f\"",
-                            graph.widthPoints(), graph.heightPoints())
-                    : "";
-            out.write("<object class=\"graph\" data=\"" + GraphvizRenderer.SVG_FILE + "\" type=\"image/svg+xml\""
-                    + shape + "><a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
-                    + "</a></object>\n<p class=\"note\">");
             text(graph.note(), out);
-            out.write(". Open <a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
-                    + "</a> on its own to zoom in; click a page to visit it.</p>\n");
+            out.write(": <a href=\"" + GraphvizRenderer.SVG_FILE + "\">" + GraphvizRenderer.SVG_FILE
+                    + "</a> is the static drawing of every link.</p>\n");
         } else {
-            out.write("<p class=\"note\">");
             text(graph.note(), out);
-            out.write(".</p>\n<p class=\"note\">To draw it yourself, install Graphviz and run <code>dot -Tsvg "
+            out.write(". To draw every link statically, install Graphviz and run <code>dot -Tsvg "
                     + DotWriter.FILE_NAME + " -o " + GraphvizRenderer.SVG_FILE
                     + "</code> in this directory (<code>sfdp</code> instead of <code>dot</code> for big graphs).</p>\n");
         }
@@ -206,10 +284,19 @@ public final class HtmlReport {
     }
 
     private static void writeTable(GraphSnapshot snapshot, Writer out) throws IOException {
-        out.write("<section id=\"pages\">\n<h2>Pages</h2>\n<table>\n<thead><tr><th>URL</th><th>Depth</th>"
+        out.write("<section id=\"pages\">\n<h2>Pages</h2>\n");
+        int total = snapshot.pages().size();
+        if (total > TABLE_LIMIT) {
+            out.write("<p class=\"note\">First " + TABLE_LIMIT + " of " + total + " pages shown; the graph's search finds "
+                    + "every page, and <a href=\"" + OutputWriter.PAGES_JSON + "\">" + OutputWriter.PAGES_JSON
+                    + "</a> lists them all.</p>\n");
+        }
+        out.write("<table>\n<thead><tr><th>URL</th><th>Depth</th>"
                 + "<th>Status</th><th>HTTP</th><th>Content type</th><th>Error</th><th>Crawl ms</th>"
                 + "<th>Render ms</th><th>Retries</th><th>Truncated</th></tr></thead>\n<tbody>\n");
+        int shown = 0;
         for (PageRecord page : snapshot.pages()) {
+            if (shown++ == TABLE_LIMIT) break;
             out.write("<tr><td class=\"url\">");
             link(page.url(), page.url(), out);
             if (page.finalUrl() != null && !page.finalUrl().equals(page.url())) {

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.Link;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.graph.RunSummary;
+import io.rendler.scheduler.ui.UiAssets;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -54,10 +58,11 @@ class HtmlReportTest {
         RunSummary summary = new RunSummary(evil, 2, 1, 1, 1, Duration.ofSeconds(3), "stopped <b>by</b> \"you\"");
         String html = report(snapshot, summary, NOT_DRAWN);
 
-        assertFalse(html.toLowerCase(Locale.ROOT).contains("<script"), "no script element");
+        assertFalse(html.contains("<script>alert(1)"), "no injected script");
         assertFalse(html.contains("<img src=x"), "no injected image");
         Document doc = Jsoup.parse(html);
-        assertTrue(doc.select("script, [onerror], [onmouseover]").isEmpty(), "nothing executable");
+        assertEquals(4, doc.select("script").size(), "only ours: the data block, Cytoscape, graph-view.js, report.js");
+        assertTrue(doc.select("[onerror], [onmouseover]").isEmpty(), "no event handlers");
         assertEquals(List.of(), doc.select("a[href^=javascript]").eachAttr("href"), "javascript: URLs are not links");
 
         Elements rows = tableRows(doc);
@@ -95,22 +100,80 @@ class HtmlReportTest {
     }
 
     @Test
-    void theGraphIsEmbeddedWhenDrawnAndExplainedWhenNot() throws IOException {
+    void theGraphIsDrawnInThePageAndGraphvizsDrawingIsLinkedOrExplained() throws IOException {
         GraphSnapshot snapshot = Pages.everyStatus();
         RunSummary summary = Pages.summary("http://example.org/", snapshot);
 
         Document drawn = Jsoup.parse(report(snapshot, summary, DRAWN));
-        Element object = drawn.selectFirst("#graph object");
-        assertNotNull(object);
-        assertEquals("graph.svg", object.attr("data"));
-        assertEquals("image/svg+xml", object.attr("type"));
-        assertEquals("height: auto; aspect-ratio: 1600 / 901", object.attr("style"), "the box has the drawing's shape");
+        assertNotNull(drawn.selectFirst("#graph #graph-view"), "the interactive graph's box");
+        assertNull(drawn.selectFirst("object, iframe, embed"), "graph.svg is not embedded: big ones take seconds to open");
+        assertEquals(List.of("graph.svg"), drawn.select("#graph a[href=graph.svg]").eachAttr("href"));
+        assertFalse(drawn.select("footer a[href=graph.svg]").isEmpty(), "the footer lists graph.svg too");
 
         Document notDrawn = Jsoup.parse(report(snapshot, summary, NOT_DRAWN));
-        assertNull(notDrawn.selectFirst("#graph object"));
+        assertNotNull(notDrawn.selectFirst("#graph #graph-view"));
+        assertTrue(notDrawn.select("a[href=graph.svg]").isEmpty(), "no link to a file that is not there");
         String text = notDrawn.select("#graph").text();
         assertTrue(text.contains("Graphviz `dot` not found"), text);
         assertTrue(text.contains("dot -Tsvg rendler.dot -o graph.svg"), text);
+    }
+
+    @Test
+    void theDataBlockHoldsEveryPageAndLinkAndCrawlTextCannotEndIt() throws IOException {
+        String evil = "http://example.org/</script><script>alert(1)</script><!--";
+        GraphSnapshot base = Pages.everyStatus();
+        List<PageRecord> pages = new ArrayList<>(base.pages());
+        pages.add(new PageRecord(evil, 1, PageStatus.CRAWL_FAILED, null, 0, null, null, "</SCRIPT> & \u2028", false,
+                1, 0, 1, 0));
+        List<Link> links = new ArrayList<>(base.links());
+        links.add(new Link(pages.get(0).url(), evil));
+        links.add(new Link(evil, "http://example.org/not-a-page/"));
+        GraphSnapshot snapshot = new GraphSnapshot(pages, links);
+        String html = report(snapshot, Pages.summary("http://example.org/", snapshot), NOT_DRAWN);
+
+        Document doc = Jsoup.parse(html);
+        Element data = doc.selectFirst("script#" + HtmlReport.DATA_ID);
+        assertNotNull(data);
+        assertEquals("application/json", data.attr("type"));
+        String json = data.data();
+        assertFalse(json.contains("<"), "no '<' at all inside the block");
+        JsonObject parsed = JsonParser.parseString(json).getAsJsonObject();
+        JsonArray jsonPages = parsed.getAsJsonArray("pages");
+        assertEquals(pages.size(), jsonPages.size());
+        JsonObject last = jsonPages.get(pages.size() - 1).getAsJsonObject();
+        assertEquals(evil, last.get("url").getAsString(), "the URL survives exactly");
+        assertEquals("</SCRIPT> & \u2028", last.get("error").getAsString());
+        assertEquals("CRAWL_FAILED", last.get("status").getAsString());
+        assertTrue(last.has("render_millis") && last.has("final_url"), "the keys of pages.json");
+        JsonArray jsonLinks = parsed.getAsJsonArray("links");
+        assertEquals(base.links().size() + 1, jsonLinks.size(), "a link to a page not in the graph is left out");
+        JsonArray added = jsonLinks.get(jsonLinks.size() - 1).getAsJsonArray();
+        assertEquals(0, added.get(0).getAsInt());
+        assertEquals(pages.size() - 1, added.get(1).getAsInt(), "links are [from, to] page indexes");
+    }
+
+    @Test
+    void cytoscapeComesInlinedWithItsLicenceAndNothingIsFetchedFromElsewhere() throws IOException {
+        GraphSnapshot snapshot = Pages.everyStatus();
+        String html = report(snapshot, Pages.summary("http://example.org/", snapshot), DRAWN);
+        Document doc = Jsoup.parse(html);
+
+        int licence = html.indexOf("Permission is hereby granted, free of charge");
+        int library = html.indexOf(UiAssets.cytoscapeJs().substring(0, 200));
+        assertTrue(licence > 0 && library > licence, "the licence comes before the library");
+        assertTrue(html.lastIndexOf("<!--", licence) > html.lastIndexOf("-->", licence), "in a comment");
+        assertTrue(html.contains(UiAssets.ours("graph-view.js")), "graph-view.js, inlined as it is");
+        assertTrue(html.contains(UiAssets.ours("graph-view.css")), "graph-view.css, inlined as it is");
+        assertTrue(doc.selectFirst("footer").text().contains("Cytoscape.js " + UiAssets.cytoscapeVersion()),
+                doc.selectFirst("footer").text());
+
+        assertTrue(doc.select("script[src], link[href], iframe, object, embed, base").isEmpty(), "nothing loaded by reference");
+        for (Element element : doc.select("[src]")) {
+            String src = element.attr("src");
+            assertTrue(src.startsWith("screenshots/"), "only our screenshots are loaded: " + src);
+        }
+        assertFalse(html.contains("cdn"), "no CDN anywhere");
+        assertFalse(doc.select("style").html().contains("url("), "the styles fetch nothing");
     }
 
     @Test
@@ -133,7 +196,10 @@ class HtmlReportTest {
         String html = report(snapshot, Pages.summary(snapshot.pages().get(0).url(), snapshot), NOT_DRAWN);
         long millis = (System.nanoTime() - start) / 1_000_000;
         Document doc = Jsoup.parse(html);
-        assertEquals(10_000, tableRows(doc).size());
+        assertEquals(HtmlReport.TABLE_LIMIT, tableRows(doc).size());
+        assertTrue(doc.select("#pages").text().contains("First " + HtmlReport.TABLE_LIMIT + " of 10000 pages shown"));
+        JsonObject data = JsonParser.parseString(doc.selectFirst("#" + HtmlReport.DATA_ID).data()).getAsJsonObject();
+        assertEquals(10_000, data.getAsJsonArray("pages").size(), "the graph has every page");
         assertEquals(HtmlReport.GALLERY_LIMIT, doc.select("#gallery figure").size());
         assertTrue(doc.select("#gallery").text().contains("First " + HtmlReport.GALLERY_LIMIT + " of 9800 shown"));
         assertEquals(200, doc.select("#problems tbody tr").size(), "one page in 50 failed");
