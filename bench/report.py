@@ -43,7 +43,8 @@ def main():
     ap.add_argument("--jar", required=True, help="rendler.jar, for Playwright")
     ap.add_argument("--jdk-root", required=True)
     ap.add_argument("--pg-root", default="/usr/share/doc/postgresql-doc-15/html")
-    ap.add_argument("--chromium", default="/usr/bin/chromium", help="the browser that opens the reports")
+    ap.add_argument("--chromium", default="/usr/lib/chromium/chromium-headless-shell",
+                    help="the browser that opens the reports (Debian's headless shell; /usr/bin/chromium works too)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rendler-commit", default="")
     ap.add_argument("--summary", default=os.path.join(BENCH, "results", "report.md"))
