@@ -72,7 +72,8 @@ public final class ReportOpen {
                         "{\"dir\": \"%s\", \"bytes\": %d, \"nodes\": %d, \"runs\": %d, \"ready_ms\": %s, \"search_ms\": %s,"
                                 + " \"select_ms\": %s, \"js_heap_mb\": %s, \"errors\": %d}",
                         args[i], Files.size(report), nodes, runs, ready, search, click, heap, errors.size()));
-                errors.stream().distinct().limit(5).forEach(e -> System.err.println("  " + args[i] + ": " + e));
+                String dir = args[i];
+                errors.stream().distinct().limit(5).forEach(e -> System.err.println("  " + dir + ": " + e));
             }
         }
     }
