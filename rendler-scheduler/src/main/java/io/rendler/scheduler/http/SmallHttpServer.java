@@ -130,6 +130,11 @@ public final class SmallHttpServer implements AutoCloseable {
             connection.allow(time);
         }
 
+        /** Closes the connection now, from any thread; a thread blocked writing to it gets an IOException. */
+        public void cutOff() {
+            connection.cutOff();
+        }
+
         /** Answers {@code status} with a one-line plain text body (none for a HEAD request). */
         public void respond(int status, String text) throws IOException {
             SmallHttpServer.respond(out, status, head.method().equals("HEAD") ? "" : text, "");
