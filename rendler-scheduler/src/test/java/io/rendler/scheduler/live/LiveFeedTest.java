@@ -301,7 +301,7 @@ class LiveFeedTest {
         listeners.get(0).accept(new ClusterActivity(3, "out", "ACCEPT", "agent-1", "launched 2 crawl tasks"));
         view[0] = new ClusterView("m:5050", "fw-1", "subscribed", false, Map.of("OFFERS", 1L, "ACCEPT", 1L),
                 List.of(new ClusterView.Agent("a1", "agent-1", 1, 0, Map.of("cpus", 2.0, "mem", 1900.0),
-                        Map.of("crawl", 2L), Map.of("crawl", Map.of("TASK_RUNNING", 2L))))), List.of());
+                        Map.of("crawl", 2L), Map.of("crawl", Map.of("TASK_RUNNING", 2L)))), List.of());
         clock.addAndGet(1000);
         feed.tick();
         List<JsonObject> events = drain(client);
