@@ -319,7 +319,10 @@ final class CrawlLauncher {
             err.println("rendler: " + e.getMessage());
             return Optional.of(ExitCode.USAGE);
         }
-        if (!options.quiet) err.println("rendler: watch it live at " + live.url());
+        if (!options.quiet) {
+            err.println("rendler: watch it live at " + live.url() + (bind.isAnyLocalAddress()
+                    ? " (it listens on every address: others open port " + live.address().getPort() + " of this machine)" : ""));
+        }
         return Optional.empty();
     }
 
