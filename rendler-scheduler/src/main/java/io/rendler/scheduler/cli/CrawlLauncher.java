@@ -74,6 +74,7 @@ final class CrawlLauncher {
     private LiveView live;
     /** With --ui, after the run: released by Ctrl-C. */
     private volatile CountDownLatch uiHold;
+    private boolean liveAnnounced;
 
     CrawlLauncher(CrawlOptions options, Origin origin, PrintStream out, PrintStream err) {
         this.options = options;
@@ -204,6 +205,7 @@ final class CrawlLauncher {
     }
 
     private int execute(CrawlScheduler core, Journal journal, Optional<MesosRegistration> resumeAs, String banner) {
+        announceLiveView();
         try (journal) {
             Path outDir = options.output.toAbsolutePath().normalize();
             ClusterBackend backend;
@@ -220,6 +222,7 @@ final class CrawlLauncher {
 
     /** Runs the crawl on {@code backend} and writes its outputs; {@code banner} (with the backend) is the first line. */
     private int execute(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, String banner) {
+        announceLiveView();
         Path outDir = options.output.toAbsolutePath().normalize();
         ProgressReporter.Mode mode = options.quiet ? ProgressReporter.Mode.QUIET : ProgressReporter.detectMode();
         ProgressReporter progress = new ProgressReporter(err, mode, core.settings().maxPages(), core.settings().render());
@@ -288,7 +291,7 @@ final class CrawlLauncher {
     }
 
     /**
-     * Serves the live view unless --no-ui, and prints its address; the exit code when it cannot be
+     * Serves the live view unless --no-ui (its address is printed as the crawl starts: {@link #announceLiveView}); the exit code when it cannot be
      * served where asked (a taken --ui-port, a --ui-bind that is not this machine's).
      */
     private Optional<Integer> openLiveView(CrawlSettings settings) {
@@ -319,11 +322,19 @@ final class CrawlLauncher {
             err.println("rendler: " + e.getMessage());
             return Optional.of(ExitCode.USAGE);
         }
-        if (!options.quiet) {
-            err.println("rendler: watch it live at " + live.url() + (bind.isAnyLocalAddress()
-                    ? " (it listens on every address: others open port " + live.address().getPort() + " of this machine)" : ""));
-        }
         return Optional.empty();
+    }
+
+    /**
+     * Prints where the live view is, once, as the crawl is about to start: a run refused before
+     * then (a folder holding another crawl, a corrupt journal) says only why.
+     */
+    private void announceLiveView() {
+        LiveView view = live;
+        if (view == null || options.quiet || liveAnnounced) return;
+        liveAnnounced = true;
+        err.println("rendler: watch it live at " + view.url() + (view.address().getAddress().isAnyLocalAddress()
+                ? " (it listens on every address: others open port " + view.address().getPort() + " of this machine)" : ""));
     }
 
     /**

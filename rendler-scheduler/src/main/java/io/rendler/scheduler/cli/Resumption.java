@@ -64,6 +64,9 @@ final class Resumption {
         }
         options.output = given.output;
         options.force = false;
+        // The live view's switches are how this run runs: one given now wins over its opposite given then.
+        if (now.hasMatchedOption("--ui")) options.noUi = false;
+        if (now.hasMatchedOption("--no-ui")) options.ui = false;
         CrawlLauncher launcher = new CrawlLauncher(options, new CrawlLauncher.Origin(header.args(), header.demo()), System.out, System.err);
         if (demo == null) return launcher.resume(header);
         try {
