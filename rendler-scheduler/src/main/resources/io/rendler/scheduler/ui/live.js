@@ -291,7 +291,10 @@
     $('cluster-line').textContent = 'master ' + c.master + ' — ' + c.state
       + (c.framework_id ? ', framework ' + c.framework_id : '') + (c.suppressed ? ' — offers suppressed' : '');
     const totals = $('cluster-totals');
-    totals.replaceChildren(...Object.entries(c.totals || {}).map(([type, n]) => {
+    const order = Object.keys(GLOSSARY);
+    const rank = type => (order.indexOf(type) + 1) || order.length + 1;
+    const entries = Object.entries(c.totals || {}).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+    totals.replaceChildren(...entries.map(([type, n]) => {
       const chip = el('span', 'chip type-' + type.toLowerCase());
       chip.append(el('b', null, n), document.createTextNode(' ' + type));
       chip.title = GLOSSARY[type] || '';
@@ -304,7 +307,9 @@
   function agent(a) {
     const box = el('div', 'agent');
     box.append(el('div', 'agent-name', a.hostname || a.id));
-    const offer = Object.entries(a.last_offer || {}).map(([k, v]) => (k === 'mem' ? Math.round(v) + ' MB' : v + ' ' + k)).join(', ');
+    const offer = Object.entries(a.last_offer || {}).sort((x, y) => (x[0] === 'cpus' ? -1 : y[0] === 'cpus' ? 1 : 0))
+      .map(([k, v]) => (k === 'mem' ? (v >= 1024 ? (v / 1024).toFixed(1) + ' GB' : Math.round(v) + ' MB')
+        : k === 'disk' ? Math.round(v) + ' MB disk' : v + ' ' + k)).join(', ');
     box.append(el('div', 'agent-line', a.offers + ' offers (' + a.declined + ' declined); latest: ' + (offer || '—')));
     const launched = Object.entries(a.launched || {}).map(([k, v]) => v + ' ' + k).join(', ');
     box.append(el('div', 'agent-line', 'launched: ' + (launched || 'nothing yet')));
@@ -334,6 +339,8 @@
       }
     }
     while (log.children.length > 80) log.lastChild.remove();
+    const latest = list[list.length - 1];
+    if (latest && GLOSSARY[latest.type]) $('latest-note').textContent = latest.type + ': ' + GLOSSARY[latest.type];
   }
 
   // --- the end ---
