@@ -68,6 +68,13 @@ public final class LiveView implements AutoCloseable {
             "svg", "image/svg+xml", "json", "application/json", "dot", "text/vnd.graphviz; charset=utf-8",
             "png", "image/png", "txt", "text/plain; charset=utf-8");
 
+    /**
+     * The live page runs only our scripts, from here, and talks only to here: text from crawled
+     * pages (URLs, errors) that slipped into the page as markup could not run, nor send anything away.
+     */
+    private static final String PAGE_POLICY = "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:;"
+            + " style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n";
+
     private final LiveFeed feed;
     private final Path outputDir;
     private final SmallHttpServer server;
@@ -253,7 +260,7 @@ public final class LiveView implements AutoCloseable {
         }
         String path = head.path();
         switch (path) {
-            case "/", "/index.html" -> text(exchange, "html", UiAssets.ours("live.html"));
+            case "/", "/index.html" -> text(exchange, "html", UiAssets.ours("live.html"), PAGE_POLICY);
             case "/live.js", "/live.css", "/graph-view.js", "/graph-view.css" -> ours(exchange, path.substring(1));
             case "/assets/cytoscape.min.js" -> text(exchange, "js", UiAssets.cytoscapeJs());
             case "/assets/cytoscape.LICENSE.txt" -> text(exchange, "txt", UiAssets.cytoscapeLicense());
@@ -306,10 +313,14 @@ public final class LiveView implements AutoCloseable {
     }
 
     private static void text(Exchange exchange, String type, String body) throws IOException {
+        text(exchange, type, body, "");
+    }
+
+    private static void text(Exchange exchange, String type, String body, String moreHeaders) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = exchange.out();
         exchange.allow(STALL);
-        SmallHttpServer.writeHead(out, 200, TYPES.get(type), bytes.length, safety());
+        SmallHttpServer.writeHead(out, 200, TYPES.get(type), bytes.length, safety() + moreHeaders);
         if (exchange.head().method().equals("GET")) out.write(bytes);
         out.flush();
     }

@@ -107,9 +107,16 @@
     $('c-in-flight').textContent = p.in_flight;
     $('c-queued').textContent = p.queued;
     $('c-links').textContent = p.links;
+    elapsedBase = { millis: p.elapsed_millis, at: performance.now() };
     $('c-elapsed').textContent = seconds(p.elapsed_millis);
     if (settings && settings.backend === 'local') localBars(p);
   }
+
+  // The clock keeps going between updates, from the server's elapsed time (not this machine's clock).
+  let elapsedBase = null;
+  setInterval(() => {
+    if (elapsedBase && !finished) $('c-elapsed').textContent = seconds(elapsedBase.millis + performance.now() - elapsedBase.at);
+  }, 1000);
 
   function seconds(ms) {
     const s = Math.round(ms / 1000);

@@ -105,6 +105,7 @@ class LiveViewServerTest {
             Answer answer = request(view, "GET", "/", host);
             assertEquals(200, answer.status(), host);
             assertTrue(answer.body().contains("<title>Rendler live</title>"));
+            assertTrue(answer.head().contains("Content-Security-Policy: default-src 'self';"), answer.head());
         }
         for (String host : List.of("rebind.attacker.example:" + port, "127.0.0.1.attacker.example", "")) {
             assertEquals(403, request(view, "GET", "/", host).status(), host);
