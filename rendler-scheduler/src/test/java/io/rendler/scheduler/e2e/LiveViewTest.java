@@ -208,6 +208,21 @@ class LiveViewTest {
         }
     }
 
+    @Test
+    void aResumeTakesTheLiveViewOptionsGivenNowWithoutChangingWhatIsCrawled(@TempDir Path out) throws Exception {
+        Rendler.Run first = Rendler.run("--output", out.toString(), "--max-pages", "3", "--no-render", "--no-ui", site.startUrl());
+        assertEquals(0, first.exitCode(), first.output());
+        assertFalse(first.stderr().contains("watch it live"), first.output());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Rendler.Run resumed = Rendler.run("--resume", "--output", out.toString(), "--ui-port", Integer.toString(port));
+        assertEquals(0, resumed.exitCode(), resumed.output());
+        assertTrue(resumed.stderr().contains("rendler: watch it live at http://127.0.0.1:" + port + "/"), resumed.output());
+        assertTrue(resumed.stderr().contains("is already complete"), resumed.output());
+    }
+
     static String liveUrl(Process rendler, Path stderr) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
