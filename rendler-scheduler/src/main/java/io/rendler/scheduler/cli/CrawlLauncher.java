@@ -21,6 +21,8 @@ import io.rendler.scheduler.journal.JournalException;
 import io.rendler.scheduler.journal.JournalHeader;
 import io.rendler.scheduler.journal.JournalReplay;
 import io.rendler.scheduler.journal.MesosRegistration;
+import io.rendler.scheduler.live.LiveFeed;
+import io.rendler.scheduler.live.LiveView;
 import io.rendler.scheduler.local.LocalBackend;
 import io.rendler.scheduler.output.OutputFile;
 import io.rendler.scheduler.output.OutputWriter;
@@ -30,12 +32,10 @@ import io.rendler.scheduler.run.CrawlRecorder;
 import io.rendler.scheduler.run.CrawlRun;
 import io.rendler.scheduler.run.ProgressReporter;
 import io.rendler.scheduler.run.SetupException;
-import io.rendler.scheduler.live.LiveFeed;
-import io.rendler.scheduler.live.LiveView;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -291,8 +291,9 @@ final class CrawlLauncher {
     }
 
     /**
-     * Serves the live view unless --no-ui (its address is printed as the crawl starts: {@link #announceLiveView}); the exit code when it cannot be
-     * served where asked (a taken --ui-port, a --ui-bind that is not this machine's).
+     * Serves the live view unless --no-ui (its address is printed as the crawl starts, by
+     * {@link #announceLiveView}); the exit code when it cannot be served where asked (a taken
+     * --ui-port, a --ui-bind that is not this machine's).
      */
     private Optional<Integer> openLiveView(CrawlSettings settings) {
         if (options.noUi) {
