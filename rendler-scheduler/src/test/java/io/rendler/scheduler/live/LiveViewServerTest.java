@@ -189,6 +189,14 @@ class LiveViewServerTest {
     }
 
     @Test
+    void anAddressThatIsNotThisMachinesIsRefusedWithOneLine() throws Exception {
+        LiveView.Unavailable refused = assertThrows(LiveView.Unavailable.class,
+                () -> start(InetAddress.getByName("192.0.2.1"), OptionalInt.empty())); // TEST-NET-1: never ours
+        assertTrue(refused.getMessage().startsWith("cannot serve the live view on 192.0.2.1: "), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("\n"));
+    }
+
+    @Test
     void withoutAPortItTakesTheFirstFreeOf4040To4049ThenAnyFreeOne() throws Exception {
         List<ServerSocket> held = new ArrayList<>();
         try {
