@@ -9,6 +9,9 @@ import io.rendler.scheduler.graph.GraphSnapshot;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.graph.RunSummary;
+import io.rendler.scheduler.ui.ClusterActivity;
+import io.rendler.scheduler.ui.ClusterView;
+import io.rendler.scheduler.ui.ClusterWatch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -174,6 +177,52 @@ class LiveViewServerTest {
             String data = in.readLine();
             assertTrue(data.startsWith("data: {\"settings\":{\"start_url\":\"http://site/\""), data);
             assertTrue(data.contains("\"screenshot\":\"0001.png\""), data);
+        }
+    }
+
+    /** Stands in for the Mesos backend, which makes its ClusterWatch only as it starts. */
+    public static final class LateBackend {
+        volatile ClusterWatch watch;
+
+        public java.util.Optional<ClusterWatch> clusterWatch() {
+            return java.util.Optional.ofNullable(watch);
+        }
+    }
+
+    @Test
+    void theBackendsClusterIsShownOnceItHasOne() throws IOException {
+        LateBackend backend = new LateBackend();
+        view.watchClusterOf(backend);
+        view.watchClusterOf(new Object()); // local mode: no such method, nothing asked
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), view.address().getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = in.readLine();
+            } while (!line.equals("event: snapshot"));
+            assertTrue(in.readLine().contains("\"cluster\":null"));
+            List<java.util.function.Consumer<ClusterActivity>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+            backend.watch = new ClusterWatch() {
+                @Override
+                public ClusterView view() {
+                    return new ClusterView("m:5050", "fw", "subscribed", false, java.util.Map.of("OFFERS", 1L), List.of(), List.of());
+                }
+
+                @Override
+                public AutoCloseable listen(java.util.function.Consumer<ClusterActivity> listener) {
+                    listeners.add(listener);
+                    listener.accept(new ClusterActivity(1, "in", "OFFERS", "agent", "offer: 1 cpu"));
+                    return () -> listeners.remove(listener);
+                }
+            };
+            List<String> seen = new ArrayList<>();
+            do {
+                line = in.readLine();
+                if (line.startsWith("event: ")) seen.add(line);
+            } while (!(seen.contains("event: cluster") && seen.contains("event: activity")));
+            assertEquals(1, listeners.size(), "listened to once");
         }
     }
 
