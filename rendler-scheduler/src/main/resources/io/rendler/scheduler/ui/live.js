@@ -204,6 +204,14 @@
     showPage(pages.get(page.url) || page);
   });
 
+  /** Selects a page in the graph and shows it here, whether or not the graph tells of its own select(). */
+  function selectPage(url) {
+    view.select(url);
+    selected = url;
+    showPage(pages.get(url));
+  }
+  window.rendlerLive = { select: selectPage };
+
   function showPage(p) {
     if (!p) return;
     $('details').hidden = false;
@@ -250,7 +258,7 @@
       const item = el('li', 'failure');
       const url = el('a', 'url', shortUrl(p.url));
       url.href = '#';
-      url.addEventListener('click', e => { e.preventDefault(); view.select(p.url); selected = p.url; showPage(p); });
+      url.addEventListener('click', e => { e.preventDefault(); selectPage(p.url); });
       item.append(url, el('span', 'reason', p.error));
       return item;
     }));

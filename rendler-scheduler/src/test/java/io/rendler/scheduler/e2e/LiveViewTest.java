@@ -109,7 +109,7 @@ class LiveViewTest {
             // Selecting a node shows its screenshot, served from the output folder.
             String rendered = pagesJson.getAsJsonArray("pages").asList().stream().map(p -> p.getAsJsonObject())
                     .filter(p -> p.get("status").getAsString().equals("RENDERED")).findFirst().orElseThrow().get("url").getAsString();
-            page.evaluate("u => window.rendlerView.select(u)", rendered);
+            page.evaluate("u => window.rendlerLive.select(u)", rendered);
             page.waitForFunction("() => { const i = document.getElementById('d-shot');"
                     + " return !i.hidden && i.complete && i.naturalWidth === 640; }");
             assertEquals(rendered, page.textContent("#d-url"));
