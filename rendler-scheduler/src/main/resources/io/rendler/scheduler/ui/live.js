@@ -41,6 +41,9 @@
     if (finished) {
       setState('finished', 'finished — rendler has exited');
       source.close();
+      // Nothing serves the report any more; it is on disk.
+      $('report-link').hidden = true;
+      $('done-line').textContent += ' rendler has exited: report.html is in its output folder.';
     } else {
       setState('reconnecting', 'reconnecting…');
     }
