@@ -57,10 +57,15 @@ public final class LiveView implements AutoCloseable {
     }
 
     static final Duration TICK = Duration.ofMillis(250);
-    static final Duration HEARTBEAT = Duration.ofSeconds(10);
-    private static final Duration STALL = Duration.ofSeconds(30);
+    /**
+     * @param heartbeat how often an idle event stream gets a comment, so proxies and the browser know it is alive
+     * @param stall     how long one write may take before the client is cut off as stalled
+     */
+    record Timing(Duration heartbeat, Duration stall) {
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
     private static final int CLIENT_QUEUE = 256;
-    private static final SmallHttpServer.Limits LIMITS = new SmallHttpServer.Limits(Duration.ofSeconds(10), STALL, 64, 24);
     private static final Set<String> OUTPUTS = Set.of("report.html", "graph.svg", "pages.json", "rendler.dot");
     private static final Pattern SCREENSHOT = Pattern.compile("/screenshots/([A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*\\.png)");
     private static final Map<String, String> TYPES = Map.of(
@@ -76,6 +81,7 @@ public final class LiveView implements AutoCloseable {
             + " style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n";
 
     private final LiveFeed feed;
+    private final Timing timing;
     private final Path outputDir;
     private final SmallHttpServer server;
     private final boolean loopbackOnly;
@@ -83,13 +89,15 @@ public final class LiveView implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private volatile boolean finished;
 
-    private LiveView(LiveFeed feed, Path outputDir, ServerSocket listener) {
+    private LiveView(LiveFeed feed, Path outputDir, ServerSocket listener, Timing timing) {
         this.feed = feed;
+        this.timing = timing;
         this.outputDir = outputDir;
         InetAddress bound = listener.getInetAddress();
         this.loopbackOnly = bound.isLoopbackAddress();
         this.boundHost = hostLiteral(bound);
-        this.server = new SmallHttpServer("live-view", listener, LIMITS, this::serve);
+        this.server = new SmallHttpServer("live-view", listener,
+                new SmallHttpServer.Limits(Duration.ofSeconds(10), timing.stall(), 64, 24), this::serve);
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "live-feed");
             thread.setDaemon(true);
@@ -104,9 +112,13 @@ public final class LiveView implements AutoCloseable {
      * 4040 to 4049, else on any free port.
      */
     public static LiveView start(InetAddress bind, OptionalInt port, Path outputDir, LiveFeed feed) throws Unavailable {
+        return start(bind, port, outputDir, feed, Timing.DEFAULT);
+    }
+
+    static LiveView start(InetAddress bind, OptionalInt port, Path outputDir, LiveFeed feed, Timing timing) throws Unavailable {
         if (port.isPresent()) {
             try {
-                return new LiveView(feed, outputDir, listen(bind, port.getAsInt()));
+                return new LiveView(feed, outputDir, listen(bind, port.getAsInt()), timing);
             } catch (IOException e) {
                 throw new Unavailable("--ui-port " + port.getAsInt() + " is not free on " + hostLiteral(bind) + " ("
                         + e.getMessage() + "); choose another, or leave --ui-port out to take a free one");
@@ -114,7 +126,7 @@ public final class LiveView implements AutoCloseable {
         }
         for (int candidate = DEFAULT_PORT; candidate <= LAST_DEFAULT_PORT + 1; candidate++) {
             try {
-                return new LiveView(feed, outputDir, listen(bind, candidate > LAST_DEFAULT_PORT ? 0 : candidate));
+                return new LiveView(feed, outputDir, listen(bind, candidate > LAST_DEFAULT_PORT ? 0 : candidate), timing);
             } catch (IOException e) {
                 if (candidate > LAST_DEFAULT_PORT) {
                     throw new Unavailable("cannot serve the live view on " + hostLiteral(bind) + ": " + e.getMessage()
@@ -337,21 +349,21 @@ public final class LiveView implements AutoCloseable {
         text(exchange, name.substring(name.lastIndexOf('.') + 1), body);
     }
 
-    private static void text(Exchange exchange, String type, String body) throws IOException {
+    private void text(Exchange exchange, String type, String body) throws IOException {
         text(exchange, type, body, "");
     }
 
-    private static void text(Exchange exchange, String type, String body, String moreHeaders) throws IOException {
+    private void text(Exchange exchange, String type, String body, String moreHeaders) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = exchange.out();
-        exchange.allow(STALL);
+        exchange.allow(timing.stall());
         SmallHttpServer.writeHead(out, 200, TYPES.get(type), bytes.length, safety() + moreHeaders);
         if (exchange.head().method().equals("GET")) out.write(bytes);
         out.flush();
     }
 
     /** One of the run's files, only as a regular file (no symbolic link), or 404. */
-    private static void file(Exchange exchange, Path file) throws IOException {
+    private void file(Exchange exchange, Path file) throws IOException {
         if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             exchange.respond(404, file == null ? "the outputs are served once the run has written them" : "no such file yet");
             return;
@@ -359,12 +371,12 @@ public final class LiveView implements AutoCloseable {
         String name = file.getFileName().toString();
         OutputStream out = exchange.out();
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            exchange.allow(STALL);
+            exchange.allow(timing.stall());
             SmallHttpServer.writeHead(out, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), Files.size(file), safety());
             if (exchange.head().method().equals("GET")) {
                 byte[] buffer = new byte[64 * 1024];
                 for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-                    exchange.allow(STALL);
+                    exchange.allow(timing.stall());
                     out.write(buffer, 0, n);
                 }
             }
@@ -378,12 +390,12 @@ public final class LiveView implements AutoCloseable {
 
     /**
      * The event stream: a snapshot, then the feed's frames as they come, and a comment every
-     * {@link #HEARTBEAT} so that proxies and the browser know it is alive. The stall cut-off is lifted
-     * only while waiting for the next frame: a write must still finish within {@link #STALL}.
+     * {@link Timing#heartbeat} so that proxies and the browser know it is alive. The stall cut-off is lifted
+     * only while waiting for the next frame: a write must still finish within {@link Timing#stall}.
      */
     private void events(Exchange exchange) throws IOException {
         OutputStream out = exchange.out();
-        exchange.allow(STALL);
+        exchange.allow(timing.stall());
         SmallHttpServer.writeHead(out, 200, "text/event-stream; charset=utf-8", -1, safety());
         if (exchange.head().method().equals("HEAD")) {
             out.flush();
@@ -399,10 +411,10 @@ public final class LiveView implements AutoCloseable {
         }
         try {
             while (!client.isDropped()) {
-                exchange.allow(HEARTBEAT.plus(STALL));
-                String frame = client.next(HEARTBEAT.toMillis());
+                exchange.allow(timing.heartbeat().plus(timing.stall()));
+                String frame = client.next(timing.heartbeat().toMillis());
                 if (client.isDropped()) break;
-                exchange.allow(STALL);
+                exchange.allow(timing.stall());
                 out.write((frame != null ? frame : ": heartbeat\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }

@@ -227,6 +227,46 @@ class LiveViewServerTest {
     }
 
     @Test
+    void anIdleEventStreamGetsHeartbeatsAndOutlivesTheStallLimitWhileAStalledDownloadIsCutOff() throws Exception {
+        byte[] big = new byte[32 * 1024 * 1024];
+        Files.write(output.resolve("screenshots/big.png"), big);
+        LiveFeed feed = new LiveFeed(new LiveFeed.Settings("http://site/", 10, 2, true, "local", null, 2, 1),
+                System::currentTimeMillis, 64);
+        LiveView quick = LiveView.start(InetAddress.getLoopbackAddress(), OptionalInt.empty(), output, feed,
+                new LiveView.Timing(Duration.ofMillis(100), Duration.ofMillis(300)));
+        try (Socket events = new Socket(InetAddress.getLoopbackAddress(), quick.address().getPort());
+             Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(quick.address());
+            stalled.getOutputStream().write("GET /screenshots/big.png HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            events.setSoTimeout(10_000);
+            events.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8));
+            long start = System.nanoTime();
+            int heartbeats = 0;
+            // No crawl is attached, so nothing but heartbeats comes: for well over the stall limit.
+            while (System.nanoTime() - start < Duration.ofMillis(1500).toNanos()) {
+                String line = in.readLine();
+                assertTrue(line != null, "the idle event stream was cut off after " + heartbeats + " heartbeats");
+                if (line.equals(": heartbeat")) heartbeats++;
+            }
+            assertTrue(heartbeats >= 5, "heartbeats: " + heartbeats);
+            // Meanwhile the download nobody read stalled for longer than 300 ms, and was cut off.
+            stalled.setSoTimeout(10_000);
+            long received = 0;
+            try {
+                received = stalled.getInputStream().readAllBytes().length;
+            } catch (java.net.SocketException reset) {
+                received = -1; // cut off with a reset: as good
+            }
+            assertTrue(received < big.length, "received " + received + " of " + big.length);
+        } finally {
+            quick.close();
+        }
+    }
+
+    @Test
     void anExplicitPortThatIsTakenIsRefusedWithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             LiveView.Unavailable refused = assertThrows(LiveView.Unavailable.class,
