@@ -21,6 +21,8 @@ import io.rendler.scheduler.journal.JournalException;
 import io.rendler.scheduler.journal.JournalHeader;
 import io.rendler.scheduler.journal.JournalReplay;
 import io.rendler.scheduler.journal.MesosRegistration;
+import io.rendler.scheduler.live.LiveFeed;
+import io.rendler.scheduler.live.LiveView;
 import io.rendler.scheduler.local.LocalBackend;
 import io.rendler.scheduler.output.OutputFile;
 import io.rendler.scheduler.output.OutputWriter;
@@ -32,6 +34,8 @@ import io.rendler.scheduler.run.ProgressReporter;
 import io.rendler.scheduler.run.SetupException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +43,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import sun.misc.Signal;
 
@@ -64,6 +70,11 @@ final class CrawlLauncher {
     private final PrintStream out;
     private final PrintStream err;
     private volatile ProgressReporter progressSink;
+    /** The live view of this run, or null with --no-ui. */
+    private LiveView live;
+    /** With --ui, after the run: released by Ctrl-C. */
+    private volatile CountDownLatch uiHold;
+    private boolean liveAnnounced;
 
     CrawlLauncher(CrawlOptions options, Origin origin, PrintStream out, PrintStream err) {
         this.options = options;
@@ -87,6 +98,14 @@ final class CrawlLauncher {
 
     /** A new crawl of {@code startUrl}, into an --output folder that holds no other crawl (or --force). */
     int run(String startUrl) {
+        try {
+            return crawl(startUrl);
+        } finally {
+            closeLiveView();
+        }
+    }
+
+    private int crawl(String startUrl) {
         CrawlSettings settings;
         try {
             settings = settings(startUrl);
@@ -94,6 +113,8 @@ final class CrawlLauncher {
             err.println("rendler: " + e.getMessage());
             return ExitCode.USAGE;
         }
+        Optional<Integer> noView = openLiveView(settings);
+        if (noView.isPresent()) return noView.get();
         Path outDir = options.output.toAbsolutePath().normalize();
         Optional<Integer> refused = makeRoom(outDir);
         if (refused.isPresent()) return refused.get();
@@ -109,6 +130,14 @@ final class CrawlLauncher {
      * its tasks still running are adopted rather than launched again.
      */
     int resume(JournalHeader header) {
+        try {
+            return resumeCrawl(header);
+        } finally {
+            closeLiveView();
+        }
+    }
+
+    private int resumeCrawl(JournalHeader header) {
         Path outDir = options.output.toAbsolutePath().normalize();
         CrawlSettings settings;
         try {
@@ -122,6 +151,8 @@ final class CrawlLauncher {
                     + ", whose settings this rendler reads differently; start afresh with --force");
             return ExitCode.SETUP;
         }
+        Optional<Integer> noView = openLiveView(settings);
+        if (noView.isPresent()) return noView.get();
         JournalReplay.Replayed replayed;
         try {
             if (Journal.inUse(outDir)) {
@@ -174,6 +205,7 @@ final class CrawlLauncher {
     }
 
     private int execute(CrawlScheduler core, Journal journal, Optional<MesosRegistration> resumeAs, String banner) {
+        announceLiveView();
         try (journal) {
             Path outDir = options.output.toAbsolutePath().normalize();
             ClusterBackend backend;
@@ -190,6 +222,7 @@ final class CrawlLauncher {
 
     /** Runs the crawl on {@code backend} and writes its outputs; {@code banner} (with the backend) is the first line. */
     private int execute(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, String banner) {
+        announceLiveView();
         Path outDir = options.output.toAbsolutePath().normalize();
         ProgressReporter.Mode mode = options.quiet ? ProgressReporter.Mode.QUIET : ProgressReporter.detectMode();
         ProgressReporter progress = new ProgressReporter(err, mode, core.settings().maxPages(), core.settings().render());
@@ -199,7 +232,13 @@ final class CrawlLauncher {
             if (!options.quiet) err.println("rendler: " + written.graphvizNote());
             return written.timed();
         };
+        LiveView view = live;
+        if (view != null) {
+            recorder = view.recorder(recorder);
+            view.watchClusterOf(backend);
+        }
         CrawlRun run = new CrawlRun(core, recorder, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
+        if (view != null) run.onStart(view::attach);
         CrawlSettings settings = core.settings();
         if (!options.quiet && banner != null) {
             err.println("rendler: " + banner + " (" + backend.describe() + ", " + settings.scope()
@@ -218,6 +257,12 @@ final class CrawlLauncher {
             Thread.currentThread().interrupt();
             return ExitCode.INTERRUPTED;
         }
+        if (view != null) view.finish(result.summary(), !result.written().isEmpty());
+        return afterLiveView(exitCode(result, backend));
+    }
+
+    /** Reports the finished run and gives its exit code. */
+    private int exitCode(CrawlRun.Result result, ClusterBackend backend) {
         if (!options.quiet) {
             for (OutputFile file : result.written()) {
                 err.println("rendler: wrote " + displayPath(file.path()) + " in " + file.took().toMillis() + " ms");
@@ -243,6 +288,82 @@ final class CrawlLauncher {
             return ExitCode.START_PAGE_FAILED;
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Serves the live view unless --no-ui (its address is printed as the crawl starts, by
+     * {@link #announceLiveView}); the exit code when it cannot be served where asked (a taken
+     * --ui-port, a --ui-bind that is not this machine's).
+     */
+    private Optional<Integer> openLiveView(CrawlSettings settings) {
+        if (options.noUi) {
+            if (!options.ui) return Optional.empty();
+            err.println("rendler: --ui keeps the live view up and --no-ui turns it off; give one of them");
+            return Optional.of(ExitCode.USAGE);
+        }
+        if (options.uiPort != null && (options.uiPort < 1 || options.uiPort > 65535)) {
+            err.println("rendler: --ui-port must be between 1 and 65535, not " + options.uiPort);
+            return Optional.of(ExitCode.USAGE);
+        }
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(options.uiBind);
+        } catch (UnknownHostException e) {
+            err.println("rendler: --ui-bind " + options.uiBind + ": unknown address");
+            return Optional.of(ExitCode.USAGE);
+        }
+        boolean local = options.master.equals("local");
+        LiveFeed.Settings shown = new LiveFeed.Settings(settings.startUrl(), settings.maxPages(), settings.maxDepth(),
+                settings.render(), local ? "local" : "mesos", local ? null : options.master, options.crawlConcurrency,
+                settings.render() ? options.renderConcurrency : 0);
+        try {
+            live = LiveView.start(bind, options.uiPort == null ? OptionalInt.empty() : OptionalInt.of(options.uiPort),
+                    options.output.toAbsolutePath().normalize(), new LiveFeed(shown, System::currentTimeMillis, 256));
+        } catch (LiveView.Unavailable e) {
+            err.println("rendler: " + e.getMessage());
+            return Optional.of(ExitCode.USAGE);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Prints where the live view is, once, as the crawl is about to start: a run refused before
+     * then (a folder holding another crawl, a corrupt journal) says only why.
+     */
+    private void announceLiveView() {
+        LiveView view = live;
+        if (view == null || options.quiet || liveAnnounced) return;
+        liveAnnounced = true;
+        err.println("rendler: watch it live at " + view.url() + (view.address().getAddress().isAnyLocalAddress()
+                ? " (it listens on every address: others open port " + view.address().getPort() + " of this machine)" : ""));
+    }
+
+    /**
+     * After the run: with --ui the live view stays up until Ctrl-C (or SIGTERM); without it, the
+     * browsers get a moment to receive the end before rendler exits.
+     */
+    private int afterLiveView(int exitCode) {
+        LiveView view = live;
+        if (view == null) return exitCode;
+        try {
+            if (options.ui) {
+                CountDownLatch hold = new CountDownLatch(1);
+                uiHold = hold;
+                err.println("rendler: the crawl is over; its live view stays up at " + view.url() + " until Ctrl-C");
+                hold.await();
+            } else {
+                view.awaitDelivered(Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return exitCode;
+    }
+
+    private void closeLiveView() {
+        LiveView view = live;
+        live = null;
+        if (view != null) view.close();
     }
 
     /**
@@ -382,6 +503,11 @@ final class CrawlLauncher {
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), signal -> {
+                    CountDownLatch hold = uiHold;
+                    if (hold != null) { // the run is over; --ui kept its live view up until now
+                        hold.countDown();
+                        return;
+                    }
                     switch (signals.incrementAndGet()) {
                         case 1 -> {
                             progress.note("SIG" + signal.getName() + ": stopping; press Ctrl-C again to stop waiting for pages in flight");

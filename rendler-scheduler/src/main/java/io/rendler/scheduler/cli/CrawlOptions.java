@@ -162,6 +162,29 @@ final class CrawlOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
+    // --- Live view ---
+    @Option(names = "--ui", order = 45,
+            description = "Keep the live view up after the crawl ends, until Ctrl-C, so the finished graph and report can"
+                    + " be walked through. Without it the live view closes when rendler exits.")
+    boolean ui;
+
+    @Option(names = "--no-ui", order = 46,
+            description = "Serve no live view. By default every run serves one: a page that draws the link graph,"
+                    + " the counters and the throughput as the crawl goes (and, with --master, the offers, tasks and"
+                    + " messages between rendler and Mesos), pushed to the browser as they happen.")
+    boolean noUi;
+
+    @Option(names = "--ui-port", paramLabel = "PORT", order = 47,
+            description = "The live view's port. Default: the first free one of 4040 to 4049, else any free port;"
+                    + " a PORT given here that is taken is an error.")
+    Integer uiPort;
+
+    @Option(names = "--ui-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", order = 48,
+            description = "The address the live view listens on. Default: ${DEFAULT-VALUE}, this machine only. To show"
+                    + " it to a room, give an address the others can reach, or 0.0.0.0 for all: anyone who can"
+                    + " reach it can watch (it serves the page, the screenshots and the finished outputs, read-only).")
+    String uiBind;
+
     // --- Cluster ---
     @Option(names = "--master", paramLabel = "local|HOST:PORT", defaultValue = "local", order = 50,
             description = "Where tasks run. 'local' (default) runs both executors inside this process."

@@ -23,7 +23,7 @@ public final class ExitCode {
     static final String HELP_SECTION = """
             Exit codes:
               0    the crawl ran to the end or to a limit (some pages may have failed; see report.html)
-              2    bad command line or malformed start URL
+              2    bad command line or malformed start URL (or a --ui-port that is taken)
               3    nothing was crawled: the start page failed, or --time-limit came first
               4    setup problem: no Chromium, output directory not writable, Mesos master unreachable
               130  stopped by Ctrl-C or SIGTERM; everything crawled so far is written (pages in

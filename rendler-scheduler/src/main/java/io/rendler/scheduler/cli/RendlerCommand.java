@@ -28,6 +28,11 @@ import picocli.CommandLine.Parameters;
             "By default everything runs on this machine. With --master HOST:PORT the same crawl runs on an Apache Mesos "
                     + "cluster: rendler registers as a framework and the agents run the crawl and render executors.",
             "",
+            "While it runs, rendler serves a live view on http://127.0.0.1:4040/ (the address is printed at the start): "
+                    + "the link graph growing page by page with its screenshots, the counters, the throughput and, with "
+                    + "--master, the offers, tasks and messages between rendler and Mesos. The browser is told of each "
+                    + "change as it happens. --ui keeps it up after the crawl until Ctrl-C; --no-ui turns it off.",
+            "",
             "Every crawl keeps a journal (rendler.journal) in --output as it goes. If it is interrupted, however hard "
                     + "(Ctrl-C, a time limit, kill -9, a crash), 'rendler --resume -o DIR' continues it with its original "
                     + "settings: finished pages are not fetched or rendered again. On Mesos the resumed scheduler takes its "
@@ -47,6 +52,8 @@ import picocli.CommandLine.Parameters;
             "      the link graph of a large site, without screenshots",
             "  rendler --master 192.168.56.10:5050 https://example.org/",
             "      the same crawl on a Mesos cluster (README: Run on a Mesos cluster)",
+            "  rendler demo --ui --ui-bind 0.0.0.0",
+            "      crawl the sample site and show it live to the room; the page stays up after the crawl",
             "  rendler --resume -o rendler-out",
             "      continue the interrupted crawl in rendler-out/",
             "",

@@ -64,6 +64,13 @@ final class Resumption {
         }
         options.output = given.output;
         options.force = false;
+        // The live view's options are how this run runs: asking for it now (--ui, --ui-port, --ui-bind)
+        // wins over a --no-ui given then, and --no-ui now over a --ui given then.
+        if (now.hasMatchedOption("--no-ui")) {
+            options.ui = false;
+        } else if (now.hasMatchedOption("--ui") || now.hasMatchedOption("--ui-port") || now.hasMatchedOption("--ui-bind")) {
+            options.noUi = false;
+        }
         CrawlLauncher launcher = new CrawlLauncher(options, new CrawlLauncher.Origin(header.args(), header.demo()), System.out, System.err);
         if (demo == null) return launcher.resume(header);
         try {

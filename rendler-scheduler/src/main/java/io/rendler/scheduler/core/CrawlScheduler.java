@@ -441,6 +441,30 @@ public final class CrawlScheduler {
         return new GraphSnapshot(records, new ArrayList<>(links));
     }
 
+    /**
+     * The part of the graph around {@code urls}, for the live view's updates: the records of the
+     * admitted pages among them (a redirect target's URL names the page it was reached from), and
+     * the links out of those pages. Unknown URLs are skipped. Costs O(those pages and their links).
+     */
+    public GraphSnapshot snapshotOf(Collection<String> urls) {
+        Set<Page> chosen = new LinkedHashSet<>();
+        for (String url : urls) {
+            Page page = pagesByUrl.get(url);
+            if (page != null) chosen.add(page);
+        }
+        List<PageRecord> records = new ArrayList<>(chosen.size());
+        List<Link> links = new ArrayList<>();
+        for (Page page : chosen) {
+            records.add(page.record(settings.render()));
+            if (page.redirectTarget != null) links.add(new Link(page.url, page.redirectTarget.url));
+            for (String href : page.links) {
+                Page target = pagesByUrl.get(href);
+                if (target != null && target != page) links.add(new Link(page.url, target.url));
+            }
+        }
+        return new GraphSnapshot(records, links);
+    }
+
     private void applyCrawl(Page page, CrawlResult result) {
         page.crawlResult = result;
         if (comeBackLater(page, result)) return;

@@ -1,32 +1,22 @@
 package io.rendler.scheduler.mesos;
 
+import io.rendler.scheduler.http.RequestHead;
+import io.rendler.scheduler.http.SmallHttpServer;
+import io.rendler.scheduler.http.SmallHttpServer.Exchange;
 import io.rendler.scheduler.run.SetupException;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The scheduler's own small HTTP server, for the two things that must cross machines without a
@@ -40,19 +30,14 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Framework messages stay small (Mesos treats them as best effort), so bulk bytes go this way.
  *
- * <p>It is built on a plain ServerSocket, one thread a connection and one request a connection,
- * because the JDK's HttpServer could not be made safe here: its only read timeouts are the
- * {@code sun.net.httpserver.*} system properties, read once per JVM when the class loads, so they
- * would apply to every HttpServer in the process or to none. Here every connection has a
- * deadline: the request head must arrive within {@link Limits#headTimeout}, an upload's body
- * within {@link Limits#bodyTimeout}, and a download must make progress every
- * {@link Limits#stallTimeout}. A reaper closes any connection past its deadline, and the
- * connection caps keep one client from taking every thread.
+ * <p>It runs on {@link SmallHttpServer} (one thread a connection, a deadline on each): the request
+ * head must arrive within {@link Limits#headTimeout}, an upload's body within
+ * {@link Limits#bodyTimeout}, and a download must make progress every {@link Limits#stallTimeout}.
  */
 public final class FileServer implements AutoCloseable {
 
     private static final String JARS = "/executors/";
-    private static final int MAX_LINGER_BYTES = 16 * 1024 * 1024;
+    private static final String ALLOW = "Allow: GET, HEAD, PUT\r\n";
 
     /**
      * @param headTimeout             the request line and headers must arrive within this
@@ -78,13 +63,8 @@ public final class FileServer implements AutoCloseable {
     private final Map<String, Path> jars;
     private final ScreenshotInbox inbox;
     private final byte[] token;
-    private final ServerSocket listener;
     private final String advertisedBase;
-    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("file-server"));
-    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(daemon("file-server-reaper"));
-    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, Integer> perClient = new HashMap<>(); // guarded by itself
-    private volatile boolean closed;
+    private final SmallHttpServer server;
 
     /**
      * @param bindAddress    where to listen: the advertised address unless the user says otherwise
@@ -106,6 +86,7 @@ public final class FileServer implements AutoCloseable {
         this.token = token.getBytes(StandardCharsets.US_ASCII);
         this.jars = Map.copyOf(jars);
         this.inbox = new ScreenshotInbox(screenshotDir, limits.screenshotBudget());
+        ServerSocket listener;
         try {
             listener = new ServerSocket();
             listener.setReuseAddress(true); // a resumed scheduler takes its predecessor's port back at once
@@ -115,11 +96,8 @@ public final class FileServer implements AutoCloseable {
                     + "; pass --file-server-bind with an address of this machine", e);
         }
         advertisedBase = "http://" + advertisedHost + ":" + listener.getLocalPort();
-        long tick = Math.max(5, Math.min(500, Math.min(limits.headTimeout().toMillis(), limits.stallTimeout().toMillis()) / 10));
-        reaper.scheduleWithFixedDelay(this::cutOffOverdue, tick, tick, TimeUnit.MILLISECONDS);
-        Thread acceptor = new Thread(this::acceptLoop, "file-server-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new SmallHttpServer("file-server", listener, new SmallHttpServer.Limits(limits.headTimeout(),
+                limits.stallTimeout(), limits.maxConnections(), limits.maxConnectionsPerClient()), this::serve);
     }
 
     /** The URL a Mesos fetcher downloads {@code jarName} from. */
@@ -148,94 +126,19 @@ public final class FileServer implements AutoCloseable {
 
     /** Where the server listens, for tests and logs. */
     public InetSocketAddress address() {
-        return (InetSocketAddress) listener.getLocalSocketAddress();
+        return server.address();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                continue; // closed, or a connection reset before we took it
-            }
-            Connection connection = admit(socket);
-            if (connection == null) {
-                turnAway(socket);
-                continue;
-            }
-            try {
-                workers.execute(() -> serve(connection));
-            } catch (RejectedExecutionException e) {
-                connection.cutOff(); // we are closing
-            }
+    private void serve(Exchange exchange) throws IOException, RequestHead.Malformed {
+        RequestHead head = exchange.head();
+        switch (head.method()) {
+            case "GET", "HEAD" -> serveJar(exchange, head, exchange.out());
+            case "PUT" -> receiveScreenshot(exchange, head, exchange.in(), exchange.out());
+            default -> exchange.refuse(405, "use GET, HEAD or PUT", ALLOW);
         }
     }
 
-    private Connection admit(Socket socket) {
-        InetAddress client = socket.getInetAddress();
-        synchronized (perClient) {
-            int fromClient = perClient.getOrDefault(client, 0);
-            if (open.size() >= limits.maxConnections() || fromClient >= limits.maxConnectionsPerClient()) return null;
-            perClient.put(client, fromClient + 1);
-            Connection connection = new Connection(socket, System.nanoTime() + limits.headTimeout().toNanos());
-            open.add(connection);
-            return connection;
-        }
-    }
-
-    private void release(Connection connection) {
-        synchronized (perClient) {
-            open.remove(connection);
-            perClient.computeIfPresent(connection.socket.getInetAddress(), (client, count) -> count == 1 ? null : count - 1);
-        }
-    }
-
-    /**
-     * Answers 503 from the accepting thread: a few bytes into a fresh socket's buffer never block.
-     * The socket closes a second later, not at once, because closing over a request we did not
-     * read resets the connection, and the client might lose the answer.
-     */
-    private void turnAway(Socket socket) {
-        try {
-            socket.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
-                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.shutdownOutput();
-            reaper.schedule(() -> closeQuietly(socket), 1, TimeUnit.SECONDS);
-        } catch (IOException | RejectedExecutionException e) {
-            closeQuietly(socket);
-        }
-    }
-
-    private void cutOffOverdue() {
-        long now = System.nanoTime();
-        for (Connection connection : open) {
-            if (now - connection.deadline > 0) connection.cutOff();
-        }
-    }
-
-    private void serve(Connection connection) {
-        try (Socket socket = connection.socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            try {
-                RequestHead head = RequestHead.read(in);
-                switch (head.method()) {
-                    case "GET", "HEAD" -> serveJar(connection, head, out);
-                    case "PUT" -> receiveScreenshot(connection, head, in, out);
-                    default -> refuse(connection, in, out, 405, "use GET, HEAD or PUT");
-                }
-            } catch (RequestHead.Malformed e) {
-                refuse(connection, in, out, 400, e.getMessage());
-            }
-        } catch (IOException e) {
-            // The client went away, or was cut off at its deadline: there is no one to answer.
-        } finally {
-            release(connection);
-        }
-    }
-
-    private void serveJar(Connection connection, RequestHead head, OutputStream out) throws IOException {
+    private void serveJar(Exchange connection, RequestHead head, OutputStream out) throws IOException {
         Path jar = head.path().startsWith(JARS) ? jars.get(head.path().substring(JARS.length())) : null;
         boolean withBody = head.method().equals("GET");
         if (jar == null || !Files.isRegularFile(jar)) {
@@ -256,13 +159,13 @@ public final class FileServer implements AutoCloseable {
         out.flush();
     }
 
-    private void receiveScreenshot(Connection connection, RequestHead head, InputStream in, OutputStream out)
+    private void receiveScreenshot(Exchange connection, RequestHead head, InputStream in, OutputStream out)
             throws IOException, RequestHead.Malformed {
         String[] parts = head.path().split("/", -1); // "", "screenshots", token, name
         if (parts.length != 4 || !parts[1].equals("screenshots")) {
-            refuse(connection, in, out, 404, "no such upload path: " + head.path());
+            connection.refuse(404, "no such upload path: " + head.path(), "");
         } else if (!MessageDigest.isEqual(parts[2].getBytes(StandardCharsets.US_ASCII), token)) {
-            refuse(connection, in, out, 403, "wrong upload token");
+            connection.refuse(403, "wrong upload token", "");
         } else {
             try (ScreenshotInbox.Upload upload = inbox.open(parts[3], head.contentLength())) {
                 if (head.expectsContinue()) {
@@ -274,112 +177,22 @@ public final class FileServer implements AutoCloseable {
                 upload.commit();
                 respond(out, 201, "stored " + parts[3]);
             } catch (ScreenshotInbox.Refused e) {
-                refuse(connection, in, out, e.status(), e.getMessage());
+                connection.refuse(e.status(), e.getMessage(), "");
             }
         }
     }
 
-    /**
-     * Answers, then reads and drops what the client is still sending before closing: closing with
-     * unread bytes makes the kernel reset the connection, and the client may never see the answer.
-     */
-    private void refuse(Connection connection, InputStream in, OutputStream out, int status, String reason) throws IOException {
-        respond(out, status, reason);
-        connection.socket.shutdownOutput();
-        connection.allow(limits.headTimeout());
-        byte[] drain = new byte[8 * 1024];
-        for (long left = MAX_LINGER_BYTES; left > 0; ) {
-            int n = in.read(drain);
-            if (n == -1) return;
-            left -= n;
-        }
-    }
-
     private static void respond(OutputStream out, int status, String text) throws IOException {
-        byte[] body = text.isEmpty() ? new byte[0] : (text + "\n").getBytes(StandardCharsets.UTF_8);
-        writeHead(out, status, "text/plain; charset=utf-8", body.length);
-        out.write(body);
-        out.flush();
+        SmallHttpServer.respond(out, status, text, "");
     }
 
     private static void writeHead(OutputStream out, int status, String contentType, long length) throws IOException {
-        String head = "HTTP/1.1 " + status + " " + reasonPhrase(status) + "\r\n"
-                + (status == 405 ? "Allow: GET, HEAD, PUT\r\n" : "")
-                + "Content-Type: " + contentType + "\r\n"
-                + "Content-Length: " + length + "\r\n"
-                + "Connection: close\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String reasonPhrase(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 201 -> "Created";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 409 -> "Conflict";
-            case 411 -> "Length Required";
-            case 413 -> "Content Too Large";
-            case 415 -> "Unsupported Media Type";
-            case 507 -> "Insufficient Storage";
-            default -> "Status " + status;
-        };
+        SmallHttpServer.writeHead(out, status, contentType, length, "");
     }
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            listener.close();
-        } catch (IOException e) {
-            // Closing anyway.
-        }
-        reaper.shutdownNow();
-        workers.shutdown();
-        open.forEach(Connection::cutOff);
-        try {
-            // Let the cut-off uploads delete their temporary files before the outputs are written.
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** One client socket and the moment by which it must next make progress. */
-    private static final class Connection {
-        final Socket socket;
-        volatile long deadline;
-
-        Connection(Socket socket, long deadline) {
-            this.socket = socket;
-            this.deadline = deadline;
-        }
-
-        void allow(Duration time) {
-            deadline = System.nanoTime() + time.toNanos();
-        }
-
-        /** Closing the socket wakes the thread blocked reading or writing it with an IOException. */
-        void cutOff() {
-            closeQuietly(socket);
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Closed already.
-        }
+        // Waits for cut-off uploads to delete their temporary files before the outputs are written.
+        server.close();
     }
 }

@@ -215,6 +215,11 @@ public final class CrawlCoordinator {
         return locked(core::snapshot);
     }
 
+    /** The pages named by {@code urls} and their links, for the live view (see {@link CrawlScheduler#snapshotOf}). */
+    public GraphSnapshot snapshotOf(Collection<String> urls) {
+        return locked(() -> core.snapshotOf(urls));
+    }
+
     public String outcome() {
         return locked(core::outcome);
     }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * One crawl from start to written outputs: takes the core (new, or replayed from a journal), starts the backend, waits for the end
@@ -39,6 +41,7 @@ public final class CrawlRun {
     private volatile CrawlCoordinator coordinator;
     private volatile String pendingStop;
     private final CountDownLatch stopWaiting = new CountDownLatch(1);
+    private final List<Consumer<CrawlCoordinator>> startListeners = new CopyOnWriteArrayList<>();
 
     /** @param recorder hears every change to {@code core}: the journal */
     public CrawlRun(CrawlScheduler core, CrawlRecorder recorder, ClusterBackend backend, Outputs outputs, ProgressReporter progress,
@@ -67,10 +70,16 @@ public final class CrawlRun {
         stopWaiting.countDown();
     }
 
+    /** {@code listener} gets the run's coordinator as the run starts, before the backend does; the live view reads through it. */
+    public void onStart(Consumer<CrawlCoordinator> listener) {
+        startListeners.add(listener);
+    }
+
     public Result run() throws IOException, InterruptedException {
         long start = System.nanoTime();
         CrawlCoordinator coord = new CrawlCoordinator(core, recorder);
         coordinator = coord;
+        startListeners.forEach(listener -> listener.accept(coord));
         if (pendingStop != null) coord.stop(pendingStop);
         progress.start(coord);
         RuntimeException failure = null;

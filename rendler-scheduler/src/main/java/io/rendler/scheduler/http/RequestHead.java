@@ -1,4 +1,4 @@
-package io.rendler.scheduler.mesos;
+package io.rendler.scheduler.http;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -9,26 +9,26 @@ import java.util.Map;
 
 /**
  * The request line and headers of one HTTP/1.1 request, read with hard limits so that a client
- * cannot make the file server buffer without end.
+ * cannot make a {@link SmallHttpServer} buffer without end.
  *
  * @param method  as sent, e.g. {@code GET}
  * @param path    the request target without its query string
  * @param headers lower-cased names; a repeated header's values joined with commas
  */
-record RequestHead(String method, String path, Map<String, String> headers) {
+public record RequestHead(String method, String path, Map<String, String> headers) {
 
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_HEADERS = 64;
 
     /** The request is not HTTP we accept; the message is the one-line reason for a 400. */
-    static final class Malformed extends Exception {
-        Malformed(String message) {
+    public static final class Malformed extends Exception {
+        public Malformed(String message) {
             super(message, null, false, false);
         }
     }
 
     /** Reads up to the blank line that ends the head; EOFException when the client hangs up first. */
-    static RequestHead read(InputStream in) throws IOException, Malformed {
+    public static RequestHead read(InputStream in) throws IOException, Malformed {
         String[] requestLine = line(in).split(" ", -1);
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || !requestLine[1].startsWith("/")) {
             throw new Malformed("not an HTTP/1.x request line with a path");
@@ -47,7 +47,7 @@ record RequestHead(String method, String path, Map<String, String> headers) {
     }
 
     /** The declared body length, or -1 when there is none (or it comes chunked, which we do not take). */
-    long contentLength() throws Malformed {
+    public long contentLength() throws Malformed {
         String value = headers.get("content-length");
         if (value == null || headers.containsKey("transfer-encoding")) return -1;
         if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -57,7 +57,7 @@ record RequestHead(String method, String path, Map<String, String> headers) {
     }
 
     /** The client waits for {@code 100 Continue} before it sends the body. */
-    boolean expectsContinue() {
+    public boolean expectsContinue() {
         return "100-continue".equalsIgnoreCase(headers.get("expect"));
     }
 

@@ -1,0 +1,388 @@
+/* Rendler's live view: listens to the server's event stream (Server-Sent Events on /events) and
+ * draws the crawl as it goes. Everything from the crawl (URLs, errors, agent names) is shown with
+ * textContent, never as HTML. The graph itself is graph-view.js (RendlerGraph). */
+(function () {
+  'use strict';
+
+  const $ = id => document.getElementById(id);
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  };
+
+  const view = window.RendlerGraph.mount($('graph'), { screenshotBase: 'screenshots/', live: true });
+  window.rendlerView = view;
+
+  const pages = new Map();          // url -> page, as pages.json shapes it
+  const linksOut = new Map();       // url -> Set of urls
+  const linksIn = new Map();
+  let samples = [];
+  let settings = null;
+  let lastProgress = null;
+  let selected = null;
+  let finished = false;
+  /** What arrived, by event name: the tests read it, and so can a curious workshop. */
+  const received = window.rendlerEvents = { total: 0 };
+
+  // --- the stream ---
+
+  const source = new EventSource('events');
+  window.rendlerSource = source;
+  const on = (name, handler) => source.addEventListener(name, event => {
+    received[name] = (received[name] || 0) + 1;
+    received.total++;
+    handler(JSON.parse(event.data));
+  });
+
+  source.onopen = () => setState(finished ? 'finished' : 'live', finished ? 'finished' : 'live');
+  source.onerror = () => {
+    if (finished) {
+      setState('finished', 'finished — rendler has exited');
+      source.close();
+      // Nothing serves the report any more; it is on disk.
+      $('report-link').hidden = true;
+      $('done-line').textContent += ' rendler has exited: report.html is in its output folder.';
+    } else {
+      setState('reconnecting', 'reconnecting…');
+    }
+  };
+
+  on('snapshot', snap => {
+    settings = snap.settings;
+    pages.clear(); linksOut.clear(); linksIn.clear();
+    snap.pages.forEach(p => pages.set(p.url, p));
+    snap.links.forEach(addLink);
+    view.setData({ pages: snap.pages, links: snap.links });
+    showSettings(snap.settings);
+    samples = snap.samples.slice();
+    drawChart();
+    progress(snap.progress);
+    if (snap.cluster) cluster(snap.cluster);
+    $('activity').replaceChildren();
+    if (snap.activity) activity(snap.activity);
+    refreshFailures();
+    if (snap.done) done(snap.done);
+    if (selected && pages.has(selected)) showPage(pages.get(selected));
+  });
+
+  on('pages', list => {
+    list.forEach(p => pages.set(p.url, p));
+    view.upsertPages(list);
+    if (list.some(failedPage)) refreshFailures();
+    if (selected && list.some(p => p.url === selected)) showPage(pages.get(selected));
+  });
+
+  on('links', list => {
+    list.forEach(addLink);
+    view.addLinks(list);
+    if (selected) showPage(pages.get(selected));
+  });
+
+  on('progress', progress);
+  on('samples', list => { samples = samples.concat(list); drawChart(); });
+  on('cluster', cluster);
+  on('activity', activity);
+  on('done', done);
+
+  function addLink(link) {
+    if (!linksOut.has(link.from)) linksOut.set(link.from, new Set());
+    if (!linksIn.has(link.to)) linksIn.set(link.to, new Set());
+    linksOut.get(link.from).add(link.to);
+    linksIn.get(link.to).add(link.from);
+  }
+
+  function setState(cls, text) {
+    const state = $('state');
+    state.className = 'state ' + cls;
+    state.textContent = text;
+  }
+
+  // --- counters ---
+
+  function progress(p) {
+    lastProgress = p;
+    $('c-admitted').textContent = p.admitted;
+    $('c-crawled').textContent = p.crawled;
+    $('c-rendered').textContent = settings && !settings.render ? '—' : p.rendered;
+    $('c-failed').textContent = p.failed;
+    $('c-in-flight').textContent = p.in_flight;
+    $('c-queued').textContent = p.queued;
+    $('c-links').textContent = p.links;
+    elapsedBase = { millis: p.elapsed_millis, at: performance.now() };
+    $('c-elapsed').textContent = seconds(p.elapsed_millis);
+    if (settings && settings.backend === 'local') localBars(p);
+  }
+
+  // The clock keeps going between updates, from the server's elapsed time (not this machine's clock).
+  let elapsedBase = null;
+  setInterval(() => {
+    if (elapsedBase && !finished) $('c-elapsed').textContent = seconds(elapsedBase.millis + performance.now() - elapsedBase.at);
+  }, 1000);
+
+  function seconds(ms) {
+    const s = Math.round(ms / 1000);
+    return s < 120 ? s + 's' : Math.floor(s / 60) + 'm' + String(s % 60).padStart(2, '0');
+  }
+
+  function showSettings(s) {
+    const start = $('start-url');
+    start.textContent = s.start_url;
+    start.href = s.start_url;
+    if (s.backend === 'local') {
+      $('local-panel').hidden = false;
+      $('local-line').textContent = 'local mode: ' + s.crawl_workers + ' crawl / ' + s.render_workers + ' render workers';
+    } else {
+      $('cluster-panel').hidden = false;
+      $('activity-panel').hidden = false;
+      $('cluster-line').textContent = 'master ' + s.master + ' — waiting for the cluster…';
+    }
+  }
+
+  function localBars(p) {
+    const bars = $('local-bars');
+    bars.replaceChildren(
+      bar('crawling', p.running_crawls, settings.crawl_workers),
+      bar('rendering', p.running_renders, settings.render_workers));
+  }
+
+  function bar(label, used, total) {
+    const row = el('div', 'bar-row');
+    row.append(el('span', 'bar-label', label));
+    const track = el('span', 'bar-track');
+    for (let i = 0; i < total; i++) track.append(el('span', i < used ? 'slot busy' : 'slot'));
+    row.append(track, el('span', 'bar-count', used + ' / ' + total));
+    return row;
+  }
+
+  // --- throughput chart: pages per second, from the samples the server takes once a second ---
+
+  function drawChart() {
+    const svg = $('chart');
+    const W = 400, H = 120, PAD = 4;
+    svg.replaceChildren();
+    if (samples.length < 2) return;
+    const rates = key => {
+      const out = [];
+      for (let i = 1; i < samples.length; i++) {
+        const back = Math.max(0, i - 3); // smooth over about 3 seconds
+        const dt = (samples[i].millis - samples[back].millis) / 1000;
+        out.push({ t: samples[i].millis, r: dt > 0 ? (samples[i][key] - samples[back][key]) / dt : 0 });
+      }
+      return out;
+    };
+    const crawled = rates('crawled');
+    const rendered = settings && settings.render ? rates('rendered') : [];
+    const tMax = samples[samples.length - 1].millis || 1;
+    const rMax = Math.max(1, ...crawled.map(x => x.r), ...rendered.map(x => x.r));
+    const ns = 'http://www.w3.org/2000/svg';
+    for (const frac of [0.5, 1]) {
+      const line = document.createElementNS(ns, 'line');
+      const y = H - PAD - frac * (H - 2 * PAD);
+      line.setAttribute('x1', 0); line.setAttribute('x2', W);
+      line.setAttribute('y1', y); line.setAttribute('y2', y);
+      line.setAttribute('class', 'grid');
+      svg.append(line);
+    }
+    const path = (series, cls) => {
+      if (!series.length) return;
+      const poly = document.createElementNS(ns, 'polyline');
+      poly.setAttribute('points', series.map(x =>
+        (x.t / tMax * W).toFixed(1) + ',' + (H - PAD - x.r / rMax * (H - 2 * PAD)).toFixed(1)).join(' '));
+      poly.setAttribute('class', cls);
+      poly.setAttribute('vector-effect', 'non-scaling-stroke');
+      svg.append(poly);
+    };
+    path(crawled, 'crawled');
+    path(rendered, 'rendered');
+    $('chart-max').textContent = 'top line: ' + rMax.toFixed(1) + ' pages/s, over ' + seconds(tMax);
+  }
+
+  // --- the selected page ---
+
+  view.on('select', page => {
+    if (!page) return;
+    selected = page.url;
+    showPage(pages.get(page.url) || page);
+  });
+
+  /** Selects a page in the graph and shows it here, whether or not the graph tells of its own select(). */
+  function selectPage(url) {
+    view.select(url);
+    selected = url;
+    showPage(pages.get(url));
+  }
+  window.rendlerLive = { select: selectPage };
+
+  function showPage(p) {
+    if (!p) return;
+    $('details').hidden = false;
+    const link = $('d-url');
+    link.textContent = p.url;
+    link.href = p.url;
+    const shot = $('d-shot');
+    if (p.screenshot) {
+      const src = 'screenshots/' + encodeURIComponent(p.screenshot);
+      if (shot.getAttribute('src') !== src) shot.src = src;
+      shot.hidden = false;
+    } else {
+      shot.hidden = true;
+      shot.removeAttribute('src');
+    }
+    const facts = $('d-facts');
+    facts.replaceChildren();
+    const fact = (name, value) => {
+      if (value === null || value === undefined || value === '') return;
+      facts.append(el('dt', null, name), el('dd', null, value));
+    };
+    const inProgress = p.status === 'UNFINISHED' && !finished;
+    fact('status', inProgress ? (p.crawl_millis ? 'crawled, waiting to be rendered' : 'waiting to be crawled')
+      : p.status.toLowerCase().replace(/_/g, ' '));
+    fact('HTTP', p.http_status || null);
+    fact('type', p.content_type);
+    fact('depth', p.depth);
+    if (p.final_url && p.final_url !== p.url) fact('redirected to', p.final_url);
+    if (!inProgress) fact('error', p.error);
+    if (p.truncated) fact('body', 'cut at --max-page-size');
+    fact('crawl', p.crawl_millis ? p.crawl_millis + ' ms' + attempts(p.crawl_attempts) : null);
+    fact('render', p.render_millis ? p.render_millis + ' ms' + attempts(p.render_attempts) : null);
+    fact('links out', (linksOut.get(p.url) || new Set()).size);
+    fact('links in', (linksIn.get(p.url) || new Set()).size);
+  }
+
+  const attempts = n => n > 1 ? ' (' + n + ' attempts)' : '';
+
+  function refreshFailures() {
+    const failed = [...pages.values()].filter(failedPage);
+    $('failures-panel').hidden = failed.length === 0;
+    const list = $('failures');
+    list.replaceChildren(...failed.slice(-30).reverse().map(p => {
+      const item = el('li', 'failure');
+      const url = el('a', 'url', shortUrl(p.url));
+      url.href = '#';
+      url.addEventListener('click', e => { e.preventDefault(); selectPage(p.url); });
+      item.append(url, el('span', 'reason', p.error));
+      return item;
+    }));
+  }
+
+  function failedPage(p) {
+    return p.status === 'CRAWL_FAILED' || p.status === 'RENDER_FAILED';
+  }
+
+  function shortUrl(url) {
+    try {
+      const u = new URL(url);
+      return settings && settings.start_url && url.startsWith(new URL(settings.start_url).origin)
+        ? (u.pathname + u.search) : url;
+    } catch (e) {
+      return url;
+    }
+  }
+
+  // --- the Mesos cluster, under --master ---
+
+  const GLOSSARY = {
+    SUBSCRIBE: 'rendler registers with the master as a framework.',
+    SUBSCRIBED: 'the master accepted rendler and gave it a framework id.',
+    HEARTBEAT: 'the master says “still here” every few seconds.',
+    OFFERS: 'an agent has free CPUs and memory, and the master offers them to rendler.',
+    ACCEPT: 'rendler uses an offer: it launches tasks in it (a crawl or a render of one page).',
+    DECLINE: 'rendler has no work for an offer and hands it back for a while.',
+    UPDATE: 'a task changed state: starting, running, finished, failed…',
+    ACKNOWLEDGE: 'rendler confirms it got a status update, so the agent stops resending it.',
+    MESSAGE: 'an executor sends a task’s result (the page’s links, or its screenshot’s name).',
+    RECONCILE: 'rendler asks the master for the true state of its tasks, e.g. after a restart.',
+    SUPPRESS: 'rendler has no work queued: it asks the master to stop sending offers.',
+    REVIVE: 'new pages to do: rendler asks for offers again.',
+    KILL: 'rendler asks for a task to be stopped.',
+    FAILURE: 'an executor (or agent) went away.',
+    TEARDOWN: 'the crawl is over: rendler unregisters and its executors shut down.',
+    ERROR: 'the master reports an error.'
+  };
+  const seenTypes = new Set();
+
+  function cluster(c) {
+    $('cluster-panel').hidden = false;
+    $('activity-panel').hidden = false;
+    $('cluster-line').textContent = 'master ' + c.master + ' — ' + c.state
+      + (c.framework_id ? ', framework ' + c.framework_id : '') + (c.suppressed ? ' — offers suppressed' : '');
+    const totals = $('cluster-totals');
+    const order = Object.keys(GLOSSARY);
+    const rank = type => (order.indexOf(type) + 1) || order.length + 1;
+    const entries = Object.entries(c.totals || {}).sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+    totals.replaceChildren(...entries.map(([type, n]) => {
+      const chip = el('span', 'chip type-' + type.toLowerCase());
+      chip.append(el('b', null, n), document.createTextNode(' ' + type));
+      chip.title = GLOSSARY[type] || '';
+      return chip;
+    }));
+    const agents = $('agents');
+    agents.replaceChildren(...(c.agents || []).map(agent));
+  }
+
+  function agent(a) {
+    const box = el('div', 'agent');
+    box.append(el('div', 'agent-name', a.hostname || a.id));
+    const offer = Object.entries(a.last_offer || {}).sort((x, y) => (x[0] === 'cpus' ? -1 : y[0] === 'cpus' ? 1 : 0))
+      .map(([k, v]) => (k === 'mem' ? (v >= 1024 ? (v / 1024).toFixed(1) + ' GB' : Math.round(v) + ' MB')
+        : k === 'disk' ? Math.round(v) + ' MB disk' : v + ' ' + k)).join(', ');
+    box.append(el('div', 'agent-line', a.offers + ' offers (' + a.declined + ' declined); latest: ' + (offer || '—')));
+    const launched = Object.entries(a.launched || {}).map(([k, v]) => v + ' ' + k).join(', ');
+    box.append(el('div', 'agent-line', 'launched: ' + (launched || 'nothing yet')));
+    for (const [kind, states] of Object.entries(a.tasks || {})) {
+      const row = el('div', 'agent-tasks');
+      row.append(el('span', 'kind', kind));
+      for (const [state, n] of Object.entries(states)) {
+        row.append(el('span', 'chip state-' + state.toLowerCase(), n + ' ' + state.replace('TASK_', '').toLowerCase()));
+      }
+      box.append(row);
+    }
+    return box;
+  }
+
+  function activity(list) {
+    const log = $('activity');
+    for (const a of list) {
+      const item = el('li', 'act ' + (a.direction === 'out' ? 'out' : 'in'));
+      item.append(el('span', 'arrow', a.direction === 'out' ? 'rendler →' : '→ rendler'),
+        el('span', 'chip type-' + String(a.type).toLowerCase(), a.type),
+        el('span', 'text', a.text));
+      item.title = new Date(a.at_millis).toLocaleTimeString() + (GLOSSARY[a.type] ? ' — ' + GLOSSARY[a.type] : '');
+      log.prepend(item);
+      if (!seenTypes.has(a.type) && GLOSSARY[a.type]) {
+        seenTypes.add(a.type);
+        $('glossary').append(el('dt', null, a.type), el('dd', null, GLOSSARY[a.type]));
+      }
+    }
+    while (log.children.length > 80) log.lastChild.remove();
+    const latest = list[list.length - 1];
+    if (latest && GLOSSARY[latest.type]) $('latest-note').textContent = latest.type + ': ' + GLOSSARY[latest.type];
+  }
+
+  // --- the end ---
+
+  function done(d) {
+    finished = true;
+    setState('finished', 'finished');
+    $('start-verb').textContent = 'crawled';
+    const s = d.summary;
+    $('c-crawled').textContent = s.crawled;
+    $('c-rendered').textContent = settings && !settings.render ? '—' : s.rendered;
+    $('c-failed').textContent = s.failed;
+    $('c-links').textContent = s.edges;
+    $('c-elapsed').textContent = seconds(s.elapsed_millis);
+    $('c-in-flight').textContent = 0;
+    $('done').hidden = false;
+    $('done-line').textContent = s.crawled + ' crawled, ' + s.rendered + ' rendered, ' + s.failed + ' failed, '
+      + s.edges + ' links in ' + (s.elapsed_millis / 1000).toFixed(1) + 's (' + s.stop_reason + ').';
+    $('report-link').hidden = !d.report;
+    if (d.report) $('report-link').href = d.report;
+  }
+
+  // --- tools ---
+
+  $('search').addEventListener('input', e => view.search(e.target.value));
+  $('fit').addEventListener('click', () => view.fit());
+})();
