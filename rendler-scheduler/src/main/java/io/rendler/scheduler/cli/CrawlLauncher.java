@@ -235,7 +235,7 @@ final class CrawlLauncher {
         LiveView view = live;
         if (view != null) {
             recorder = view.recorder(recorder);
-            view.watchClusterOf(backend);
+            backend.clusterWatch().ifPresent(view::watchCluster);
         }
         CrawlRun run = new CrawlRun(core, recorder, backend, outputs, progress, options.grace, Optional.ofNullable(options.timeLimit));
         if (view != null) run.onStart(view::attach);

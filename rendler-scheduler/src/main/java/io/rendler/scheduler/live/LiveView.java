@@ -169,49 +169,9 @@ public final class LiveView implements AutoCloseable {
         return new LiveRecorder(next, feed);
     }
 
-    /**
-     * Shows the cluster of {@code backend} once it has one: the Mesos backend's {@code clusterWatch()}
-     * (the watch, or an Optional of it), asked at each tick until it answers, since the backend may
-     * make it only as it starts. Local mode has no such method, and nothing is asked.
-     *
-     * <p>The method is looked up by name because it comes in a change of its own to the Mesos backend;
-     * once both are merged this can be a plain call.
-     */
-    public void watchClusterOf(Object backend) {
-        java.lang.reflect.Method method;
-        try {
-            method = backend.getClass().getMethod("clusterWatch");
-        } catch (NoSuchMethodException e) {
-            return;
-        }
-        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> asking =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable ask = () -> {
-            if (!found.get()) {
-                ClusterWatch watch = clusterWatch(method, backend);
-                if (watch == null) return;
-                feed.watchCluster(watch);
-                found.set(true);
-            }
-            java.util.concurrent.ScheduledFuture<?> self = asking.get();
-            if (self != null) self.cancel(false);
-        };
-        try {
-            asking.set(ticker.scheduleWithFixedDelay(ask, 0, TICK.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Closed already.
-        }
-    }
-
-    private static ClusterWatch clusterWatch(java.lang.reflect.Method method, Object backend) {
-        try {
-            Object watch = method.invoke(backend);
-            if (watch instanceof java.util.Optional<?> optional) watch = optional.orElse(null);
-            return watch instanceof ClusterWatch found ? found : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+    /** Shows {@code watch}'s cluster (the Mesos backend's; local mode has none) from now on. */
+    public void watchCluster(ClusterWatch watch) {
+        submit(() -> feed.watchCluster(watch));
     }
 
     /** Reads the run through {@code coordinator} from now on. */

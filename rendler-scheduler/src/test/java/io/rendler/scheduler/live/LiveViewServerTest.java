@@ -180,20 +180,8 @@ class LiveViewServerTest {
         }
     }
 
-    /** Stands in for the Mesos backend, which makes its ClusterWatch only as it starts. */
-    public static final class LateBackend {
-        volatile ClusterWatch watch;
-
-        public java.util.Optional<ClusterWatch> clusterWatch() {
-            return java.util.Optional.ofNullable(watch);
-        }
-    }
-
     @Test
-    void theBackendsClusterIsShownOnceItHasOne() throws IOException {
-        LateBackend backend = new LateBackend();
-        view.watchClusterOf(backend);
-        view.watchClusterOf(new Object()); // local mode: no such method, nothing asked
+    void aClusterWatchedAfterABrowserConnectedReachesThatBrowser() throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), view.address().getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -204,7 +192,7 @@ class LiveViewServerTest {
             } while (!line.equals("event: snapshot"));
             assertTrue(in.readLine().contains("\"cluster\":null"));
             List<java.util.function.Consumer<ClusterActivity>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-            backend.watch = new ClusterWatch() {
+            view.watchCluster(new ClusterWatch() {
                 @Override
                 public ClusterView view() {
                     return new ClusterView("m:5050", "fw", "subscribed", false, java.util.Map.of("OFFERS", 1L), List.of(), List.of());
@@ -216,7 +204,7 @@ class LiveViewServerTest {
                     listener.accept(new ClusterActivity(1, "in", "OFFERS", "agent", "offer: 1 cpu"));
                     return () -> listeners.remove(listener);
                 }
-            };
+            });
             List<String> seen = new ArrayList<>();
             do {
                 line = in.readLine();
