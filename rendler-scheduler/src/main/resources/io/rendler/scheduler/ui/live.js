@@ -16,12 +16,9 @@
   window.rendlerView = view;
 
   const pages = new Map();          // url -> page, as pages.json shapes it
-  const linksOut = new Map();       // url -> Set of urls
-  const linksIn = new Map();
   let samples = [];
   let settings = null;
   let lastProgress = null;
-  let selected = null;
   let finished = false;
   /** What arrived, by event name: the tests read it, and so can a curious workshop. */
   const received = window.rendlerEvents = { total: 0 };
@@ -51,9 +48,8 @@
 
   on('snapshot', snap => {
     settings = snap.settings;
-    pages.clear(); linksOut.clear(); linksIn.clear();
+    pages.clear();
     snap.pages.forEach(p => pages.set(p.url, p));
-    snap.links.forEach(addLink);
     view.setData({ pages: snap.pages, links: snap.links });
     showSettings(snap.settings);
     samples = snap.samples.slice();
@@ -64,34 +60,21 @@
     if (snap.activity) activity(snap.activity);
     refreshFailures();
     if (snap.done) done(snap.done);
-    if (selected && pages.has(selected)) showPage(pages.get(selected));
   });
 
   on('pages', list => {
     list.forEach(p => pages.set(p.url, p));
     view.upsertPages(list);
     if (list.some(failedPage)) refreshFailures();
-    if (selected && list.some(p => p.url === selected)) showPage(pages.get(selected));
   });
 
-  on('links', list => {
-    list.forEach(addLink);
-    view.addLinks(list);
-    if (selected) showPage(pages.get(selected));
-  });
+  on('links', list => view.addLinks(list));
 
   on('progress', progress);
   on('samples', list => { samples = samples.concat(list); drawChart(); });
   on('cluster', cluster);
   on('activity', activity);
   on('done', done);
-
-  function addLink(link) {
-    if (!linksOut.has(link.from)) linksOut.set(link.from, new Set());
-    if (!linksIn.has(link.to)) linksIn.set(link.to, new Set());
-    linksOut.get(link.from).add(link.to);
-    linksIn.get(link.to).add(link.from);
-  }
 
   function setState(cls, text) {
     const state = $('state');
@@ -199,59 +182,9 @@
     $('chart-max').textContent = 'top line: ' + rMax.toFixed(1) + ' pages/s, over ' + seconds(tMax);
   }
 
-  // --- the selected page ---
+  // --- the selected page: the graph's own details panel shows it ---
 
-  view.on('select', page => {
-    if (!page) return;
-    selected = page.url;
-    showPage(pages.get(page.url) || page);
-  });
-
-  /** Selects a page in the graph and shows it here, whether or not the graph tells of its own select(). */
-  function selectPage(url) {
-    view.select(url);
-    selected = url;
-    showPage(pages.get(url));
-  }
-  window.rendlerLive = { select: selectPage };
-
-  function showPage(p) {
-    if (!p) return;
-    $('details').hidden = false;
-    const link = $('d-url');
-    link.textContent = p.url;
-    link.href = p.url;
-    const shot = $('d-shot');
-    if (p.screenshot) {
-      const src = 'screenshots/' + encodeURIComponent(p.screenshot);
-      if (shot.getAttribute('src') !== src) shot.src = src;
-      shot.hidden = false;
-    } else {
-      shot.hidden = true;
-      shot.removeAttribute('src');
-    }
-    const facts = $('d-facts');
-    facts.replaceChildren();
-    const fact = (name, value) => {
-      if (value === null || value === undefined || value === '') return;
-      facts.append(el('dt', null, name), el('dd', null, value));
-    };
-    const inProgress = p.status === 'UNFINISHED' && !finished;
-    fact('status', inProgress ? (p.crawl_millis ? 'crawled, waiting to be rendered' : 'waiting to be crawled')
-      : p.status.toLowerCase().replace(/_/g, ' '));
-    fact('HTTP', p.http_status || null);
-    fact('type', p.content_type);
-    fact('depth', p.depth);
-    if (p.final_url && p.final_url !== p.url) fact('redirected to', p.final_url);
-    if (!inProgress) fact('error', p.error);
-    if (p.truncated) fact('body', 'cut at --max-page-size');
-    fact('crawl', p.crawl_millis ? p.crawl_millis + ' ms' + attempts(p.crawl_attempts) : null);
-    fact('render', p.render_millis ? p.render_millis + ' ms' + attempts(p.render_attempts) : null);
-    fact('links out', (linksOut.get(p.url) || new Set()).size);
-    fact('links in', (linksIn.get(p.url) || new Set()).size);
-  }
-
-  const attempts = n => n > 1 ? ' (' + n + ' attempts)' : '';
+  window.rendlerLive = { select: url => view.select(url) };
 
   function refreshFailures() {
     const failed = [...pages.values()].filter(failedPage);
@@ -261,7 +194,7 @@
       const item = el('li', 'failure');
       const url = el('a', 'url', shortUrl(p.url));
       url.href = '#';
-      url.addEventListener('click', e => { e.preventDefault(); selectPage(p.url); });
+      url.addEventListener('click', e => { e.preventDefault(); view.select(p.url); });
       item.append(url, el('span', 'reason', p.error));
       return item;
     }));
@@ -381,8 +314,4 @@
     if (d.report) $('report-link').href = d.report;
   }
 
-  // --- tools ---
-
-  $('search').addEventListener('input', e => view.search(e.target.value));
-  $('fit').addEventListener('click', () => view.fit());
 })();

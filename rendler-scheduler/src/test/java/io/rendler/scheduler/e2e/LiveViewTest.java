@@ -110,9 +110,9 @@ class LiveViewTest {
             String rendered = pagesJson.getAsJsonArray("pages").asList().stream().map(p -> p.getAsJsonObject())
                     .filter(p -> p.get("status").getAsString().equals("RENDERED")).findFirst().orElseThrow().get("url").getAsString();
             page.evaluate("u => window.rendlerLive.select(u)", rendered);
-            page.waitForFunction("() => { const i = document.getElementById('d-shot');"
-                    + " return !i.hidden && i.complete && i.naturalWidth === 640; }");
-            assertEquals(rendered, page.textContent("#d-url"));
+            page.waitForFunction("() => { const i = document.querySelector('.rg-details .rg-shot img');"
+                    + " return i && i.complete && i.naturalWidth === 640; }");
+            assertEquals(rendered, page.textContent(".rg-details .rg-url"));
 
             // With --ui the page stays up after the end, serving the report, until Ctrl-C.
             assertTrue(rendler.isAlive(), Files.readString(stderr));
