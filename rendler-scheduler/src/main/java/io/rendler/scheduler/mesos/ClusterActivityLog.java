@@ -214,7 +214,11 @@ public final class ClusterActivityLog implements ClusterWatch {
 
     private ClusterActivity offer(Offer offer) {
         AgentState agent = agents.computeIfAbsent(offer.getAgentId().getValue(), AgentState::new);
-        if (!offer.getHostname().isEmpty()) agent.hostname = offer.getHostname();
+        // Agents on one machine share a host name (a workshop cluster, CI); their port tells them apart.
+        if (!offer.getHostname().isEmpty()) {
+            int port = offer.hasUrl() ? offer.getUrl().getAddress().getPort() : 0;
+            agent.hostname = offer.getHostname() + (port > 0 ? ":" + port : "");
+        }
         agent.offers++;
         Map<String, Double> resources = new TreeMap<>();
         for (Resource resource : offer.getResourcesList()) {

@@ -20,7 +20,7 @@ public record ClusterView(String master, String frameworkId, String state, boole
 
     /**
      * @param id        the agent id
-     * @param hostname  its host name
+     * @param hostname  its host name, with the agent's port when the offer gave one ("10.0.0.7:5051")
      * @param offers    offers it made us
      * @param declined  of those, declined whole
      * @param lastOffer the resources in its latest offer: {"cpus": 2.0, "mem": 1900.0}

@@ -93,6 +93,16 @@ final class ClusterCrawl implements AutoCloseable {
         return log;
     }
 
+    /** The live view's address, once rendler prints it (a run with the live view on). */
+    String liveUrl() throws Exception {
+        return LiveViewTest.liveUrl(process, logs.resolve("stderr.txt"));
+    }
+
+    /** Ctrl-C, as a teacher ends a {@code --ui} run that stays up after its crawl. */
+    void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     Path runDir() {
         return out.resolve("run");
     }

@@ -84,6 +84,17 @@ class ClusterActivityLogTest {
     }
 
     @Test
+    void agentsOnOneMachineAreToldApartByThePortInTheirOffers() {
+        Offer onPort = offers("o5").getOffers().getOffers(0).toBuilder()
+                .setUrl(org.apache.mesos.v1.Protos.URL.newBuilder().setScheme("http")
+                        .setAddress(org.apache.mesos.v1.Protos.Address.newBuilder().setHostname("agent1.example").setPort(5052)))
+                .build();
+        log.received(Event.newBuilder().setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addOffers(onPort)).build());
+        assertEquals("agent1.example:5052", log.view().agents().get(0).hostname());
+        assertEquals("offer from agent agent1.example:5052: 2 cpus, 1.9 GB memory free", log.view().recent().get(0).text());
+    }
+
+    @Test
     void onlyTheLatestActivitiesAreKeptButEveryOneIsCounted() {
         Event heartbeat = Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
         for (int i = 0; i < ClusterActivityLog.RECENT + 50; i++) log.received(heartbeat);
