@@ -432,11 +432,7 @@ public final class CrawlScheduler {
         Set<Link> links = new LinkedHashSet<>();
         for (Page page : pages) {
             records.add(page.record(settings.render()));
-            if (page.redirectTarget != null) links.add(new Link(page.url, page.redirectTarget.url));
-            for (String href : page.links) {
-                Page target = pagesByUrl.get(href);
-                if (target != null && target != page) links.add(new Link(page.url, target.url));
-            }
+            addLinksOut(page, links);
         }
         return new GraphSnapshot(records, new ArrayList<>(links));
     }
@@ -456,13 +452,18 @@ public final class CrawlScheduler {
         List<Link> links = new ArrayList<>();
         for (Page page : chosen) {
             records.add(page.record(settings.render()));
-            if (page.redirectTarget != null) links.add(new Link(page.url, page.redirectTarget.url));
-            for (String href : page.links) {
-                Page target = pagesByUrl.get(href);
-                if (target != null && target != page) links.add(new Link(page.url, target.url));
-            }
+            addLinksOut(page, links);
         }
         return new GraphSnapshot(records, links);
+    }
+
+    /** {@code page}'s links to other pages of the graph, its redirect first. */
+    private void addLinksOut(Page page, Collection<Link> links) {
+        if (page.redirectTarget != null) links.add(new Link(page.url, page.redirectTarget.url));
+        for (String href : page.links) {
+            Page target = pagesByUrl.get(href);
+            if (target != null && target != page) links.add(new Link(page.url, target.url));
+        }
     }
 
     private void applyCrawl(Page page, CrawlResult result) {

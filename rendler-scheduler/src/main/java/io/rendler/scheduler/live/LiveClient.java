@@ -40,9 +40,7 @@ public final class LiveClient {
                 changed.signalAll();
                 return true;
             }
-            dropped = true;
-            frames.clear();
-            changed.signalAll();
+            markDropped();
         } finally {
             lock.unlock();
         }
@@ -55,13 +53,18 @@ public final class LiveClient {
         lock.lock();
         try {
             if (dropped) return;
-            dropped = true;
-            frames.clear();
-            changed.signalAll();
+            markDropped();
         } finally {
             lock.unlock();
         }
         onDrop.run();
+    }
+
+    /** The caller holds the lock. */
+    private void markDropped() {
+        dropped = true;
+        frames.clear();
+        changed.signalAll();
     }
 
     /**
