@@ -145,6 +145,8 @@ class RenderHandlerTest {
     void pagesRenderedFromFourThreadsAllSucceedOnTheBrowsersStartedAtTheBeginning() throws Exception {
         // Its own handler: a test before this one may have left a slot of the shared one to restart its browser.
         handler.close();
+        // close() returns as the browsers are told to quit; counted too early, one may still be on its way out.
+        assertEquals(List.of(), ChromiumProcesses.awaitNone(10), "the shared handler's browsers outlived close()");
         handler = new RenderHandler(RenderSettings.defaults(screenshots).withParallelism(2).withExtraChromiumArgs(OFFLINE));
         Set<Long> browsersBefore = pids(ChromiumProcesses.browsers());
         ExecutorService callers = Executors.newFixedThreadPool(4);
