@@ -14,6 +14,7 @@ import io.rendler.scheduler.ui.ClusterWatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,6 +90,8 @@ public final class LiveFeed {
     private Progress sentProgress;
     private ClusterView sentCluster;
     private long lastReconcile;
+    /** How long the last whole-graph read took: it holds the crawl's lock, so big graphs are read less often. */
+    private long reconcileCostMillis;
     private long lastCluster;
     private boolean changedSinceReconcile;
     private final List<ThroughputHistory.Sample> newSamples = new ArrayList<>();
@@ -256,10 +259,11 @@ public final class LiveFeed {
         List<String> frames = new ArrayList<>();
         List<String> urls = drainDirty();
         if (!urls.isEmpty()) changedSinceReconcile = true;
-        boolean reconcile = full || reconcileWanted.getAndSet(false)
-                || (changedSinceReconcile && now - lastReconcile >= RECONCILE_EVERY_MILLIS);
+        boolean reconcile = full || reconcileWanted.getAndSet(false) || (changedSinceReconcile
+                && now - lastReconcile >= Math.max(RECONCILE_EVERY_MILLIS, 100 * reconcileCostMillis));
         GraphSnapshot part = reconcile ? from.snapshot() : urls.isEmpty() ? null : from.snapshotOf(urls);
         if (reconcile) {
+            reconcileCostMillis = millis.getAsLong() - now;
             lastReconcile = now;
             changedSinceReconcile = false;
         }
@@ -293,7 +297,7 @@ public final class LiveFeed {
         if (!heard.isEmpty()) frames.add(frame("activity", GSON.toJson(heard)));
         if (cluster != null && (full || now - lastCluster >= CLUSTER_EVERY_MILLIS)) {
             lastCluster = now;
-            ClusterView view = cluster.view();
+            ClusterView view = withoutRecent(cluster.view()); // the activity frames carry those
             if (!Objects.equals(view, sentCluster)) {
                 sentCluster = view;
                 frames.add(frame("cluster", GSON.toJson(view)));
@@ -332,18 +336,40 @@ public final class LiveFeed {
             for (PageRecord page : all.pages()) sentPages.put(page.url(), page);
             sentLinks.addAll(all.links());
             sentProgress = from.progress();
-            sentCluster = cluster == null ? null : cluster.view();
+            sentCluster = cluster == null ? null : withoutRecent(cluster.view());
             lastReconcile = now;
             lastCluster = now;
             changedSinceReconcile = false;
         }
         Progress progress = sentProgress != null ? sentProgress : from.progress();
-        String snapshot = frame("snapshot", GSON.toJson(new Snapshot(settings, startMillis, List.copyOf(sentPages.values()),
-                List.copyOf(sentLinks), progressJson(progress, now), history.all(), sentCluster,
+        List<PageRecord> pages = List.copyOf(sentPages.values());
+        String snapshot = frame("snapshot", GSON.toJson(new Snapshot(settings, startMillis, pages,
+                linkIndexes(pages, sentLinks), progressJson(progress, now), history.all(), sentCluster,
                 cluster == null ? null : cluster.view().recent(), done == null ? null : GSON.fromJson(done, Done.class))));
         for (LiveClient client; (client = joining.poll()) != null; ) {
             if (client.offer(snapshot)) clients.add(client);
         }
+    }
+
+    /**
+     * Links as [from, to] indexes into {@code pages}, as report.html carries them: a big crawl's
+     * snapshot is a third of the size it would be with both URLs in every link.
+     */
+    private static List<int[]> linkIndexes(List<PageRecord> pages, Collection<Link> links) {
+        Map<String, Integer> index = new HashMap<>(pages.size() * 2);
+        for (int i = 0; i < pages.size(); i++) index.put(pages.get(i).url(), i);
+        List<int[]> pairs = new ArrayList<>(links.size());
+        for (Link link : links) {
+            Integer from = index.get(link.from());
+            Integer to = index.get(link.to());
+            if (from != null && to != null) pairs.add(new int[] {from, to});
+        }
+        return pairs;
+    }
+
+    private static ClusterView withoutRecent(ClusterView view) {
+        return new ClusterView(view.master(), view.frameworkId(), view.state(), view.suppressed(), view.totals(), view.agents(),
+                List.of());
     }
 
     private void broadcast(List<String> frames) {
@@ -378,7 +404,8 @@ public final class LiveFeed {
 
     record Done(SummaryJson summary, String line, String report) {}
 
-    record Snapshot(Settings settings, long startedMillis, List<PageRecord> pages, List<Link> links, ProgressJson progress,
+    /** {@code links} are [from, to] indexes into {@code pages}. */
+    record Snapshot(Settings settings, long startedMillis, List<PageRecord> pages, List<int[]> links, ProgressJson progress,
                     List<ThroughputHistory.Sample> samples, ClusterView cluster, List<ClusterActivity> activity, Done done) {}
 
     /** For tests: pages sent so far. */

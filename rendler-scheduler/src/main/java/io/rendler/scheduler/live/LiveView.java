@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -33,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -57,6 +62,8 @@ public final class LiveView implements AutoCloseable {
     }
 
     static final Duration TICK = Duration.ofMillis(250);
+    /** Bytes written to a browser between two checks of the stall deadline. */
+    private static final int CHUNK = 64 * 1024;
     /**
      * @param heartbeat how often an idle event stream gets a comment, so proxies and the browser know it is alive
      * @param stall     how long one write may take before the client is cut off as stalled
@@ -84,8 +91,11 @@ public final class LiveView implements AutoCloseable {
     private final Timing timing;
     private final Path outputDir;
     private final SmallHttpServer server;
-    private final boolean loopbackOnly;
     private final String boundHost;
+    /** Host names (lower case, IPv6 in brackets, no port) a request may name: see {@link #hostAllowed}. */
+    private final Set<String> hostNames;
+    /** A tick asked for by a new browser and not run yet; more such asks wait for that one. */
+    private final AtomicBoolean tickPending = new AtomicBoolean();
     private final ScheduledExecutorService ticker;
     private volatile boolean finished;
 
@@ -94,8 +104,8 @@ public final class LiveView implements AutoCloseable {
         this.timing = timing;
         this.outputDir = outputDir;
         InetAddress bound = listener.getInetAddress();
-        this.loopbackOnly = bound.isLoopbackAddress();
         this.boundHost = hostLiteral(bound);
+        this.hostNames = hostNames(bound);
         this.server = new SmallHttpServer("live-view", listener,
                 new SmallHttpServer.Limits(Duration.ofSeconds(10), timing.stall(), 64, 24), this::serve);
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -219,18 +229,26 @@ public final class LiveView implements AutoCloseable {
         }
     }
 
+    /**
+     * Throwable, not only RuntimeException: a periodic task that throws is cancelled for good, and the
+     * browsers would go on getting heartbeats from a view that never changes again. After an Error
+     * (say, out of memory) the browsers are dropped; they reconnect to a fresh snapshot.
+     */
     private void tickQuietly() {
+        tickPending.set(false);
         try {
             feed.tick();
         } catch (RuntimeException e) {
             // Next tick; a broken view must not stop the ticker.
+        } catch (Error e) {
+            feed.clients().forEach(LiveClient::drop);
         }
     }
 
     private void sampleQuietly() {
         try {
             feed.sample();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // As above.
         }
     }
@@ -252,7 +270,8 @@ public final class LiveView implements AutoCloseable {
         }
         if (!hostAllowed(head.headers().get("host"))) {
             // A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding) must not read this.
-            exchange.respond(403, "this live view answers to " + boundHost + ", 127.0.0.1 or localhost only");
+            exchange.respond(403, "this live view answers to this machine's own addresses and names only ("
+                    + boundHost + ", 127.0.0.1, localhost)");
             return;
         }
         String path = head.path();
@@ -265,9 +284,9 @@ public final class LiveView implements AutoCloseable {
             default -> {
                 String name = path.substring(1);
                 if (OUTPUTS.contains(name)) {
-                    file(exchange, finished ? outputDir.resolve(name) : null);
+                    file(exchange, finished ? outputDir.resolve(name) : null, false);
                 } else if (SCREENSHOT.matcher(path).matches()) {
-                    file(exchange, outputDir.resolve("screenshots").resolve(name.substring("screenshots/".length())));
+                    file(exchange, outputDir.resolve("screenshots").resolve(name.substring("screenshots/".length())), true);
                 } else {
                     exchange.respond(404, "not here: the live view serves its page, the screenshots and the finished outputs");
                 }
@@ -276,11 +295,11 @@ public final class LiveView implements AutoCloseable {
     }
 
     /**
-     * The Host header must name this server: by its bound address, 127.0.0.1, localhost or [::1].
-     * A server bound to a non-loopback address is meant to be reached by any name.
+     * The Host header must name this server, so that a web page elsewhere that points its own name
+     * at this machine (DNS rebinding) cannot read it: by 127.0.0.1, localhost or [::1], by the bound
+     * address, and when bound to every address, by any address or name of this machine.
      */
     boolean hostAllowed(String host) {
-        if (!loopbackOnly) return true;
         if (host == null) return false;
         String name = host.toLowerCase(Locale.ROOT);
         if (name.startsWith("[")) {
@@ -291,7 +310,24 @@ public final class LiveView implements AutoCloseable {
             int colon = name.lastIndexOf(':');
             if (colon >= 0) name = name.substring(0, colon);
         }
-        return name.equals("127.0.0.1") || name.equals("localhost") || name.equals("[::1]") || name.equals(boundHost);
+        if (name.endsWith(".")) name = name.substring(0, name.length() - 1);
+        return hostNames.contains(name);
+    }
+
+    private static Set<String> hostNames(InetAddress bound) {
+        Set<String> names = new HashSet<>(List.of("127.0.0.1", "localhost", "[::1]", hostLiteral(bound)));
+        if (!bound.isAnyLocalAddress()) return Set.copyOf(names);
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) names.add(hostLiteral(address));
+            }
+            InetAddress self = InetAddress.getLocalHost();
+            names.add(self.getHostName().toLowerCase(Locale.ROOT));
+            names.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
+        } catch (IOException e) {
+            // The addresses found so far are what it answers to.
+        }
+        return Set.copyOf(names);
     }
 
     private static String hostLiteral(InetAddress address) {
@@ -323,7 +359,7 @@ public final class LiveView implements AutoCloseable {
     }
 
     /** One of the run's files, only as a regular file (no symbolic link), or 404. */
-    private void file(Exchange exchange, Path file) throws IOException {
+    private void file(Exchange exchange, Path file, boolean cacheable) throws IOException {
         if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             exchange.respond(404, file == null ? "the outputs are served once the run has written them" : "no such file yet");
             return;
@@ -332,9 +368,12 @@ public final class LiveView implements AutoCloseable {
         OutputStream out = exchange.out();
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             exchange.allow(timing.stall());
-            SmallHttpServer.writeHead(out, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), Files.size(file), safety());
+            // A screenshot is written once and never changes, so the graph's thumbnails and the details
+            // panel need not fetch it again; the other outputs are rewritten at the end.
+            String headers = cacheable ? safety().replace("no-store", "private, max-age=3600") : safety();
+            SmallHttpServer.writeHead(out, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), Files.size(file), headers);
             if (exchange.head().method().equals("GET")) {
-                byte[] buffer = new byte[64 * 1024];
+                byte[] buffer = new byte[CHUNK];
                 for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
                     exchange.allow(timing.stall());
                     out.write(buffer, 0, n);
@@ -365,8 +404,10 @@ public final class LiveView implements AutoCloseable {
         out.flush();
         LiveClient client = feed.connect(exchange::cutOff);
         try {
-            ticker.execute(this::tickQuietly); // the snapshot at once, not at the next tick
+            // The snapshot at once, not at the next tick; browsers arriving together share one.
+            if (tickPending.compareAndSet(false, true)) ticker.execute(this::tickQuietly);
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            feed.disconnect(client);
             return; // closing
         }
         try {
@@ -374,8 +415,11 @@ public final class LiveView implements AutoCloseable {
                 exchange.allow(timing.heartbeat().plus(timing.stall()));
                 String frame = client.next(timing.heartbeat().toMillis());
                 if (client.isDropped()) break;
-                exchange.allow(timing.stall());
-                out.write((frame != null ? frame : ": heartbeat\n\n").getBytes(StandardCharsets.UTF_8));
+                byte[] bytes = (frame != null ? frame : ": heartbeat\n\n").getBytes(StandardCharsets.UTF_8);
+                for (int at = 0; at < bytes.length; at += CHUNK) {
+                    exchange.allow(timing.stall()); // per chunk: a slow link must keep moving, not finish a snapshot in one stall
+                    out.write(bytes, at, Math.min(CHUNK, bytes.length - at));
+                }
                 out.flush();
             }
         } catch (InterruptedException e) {

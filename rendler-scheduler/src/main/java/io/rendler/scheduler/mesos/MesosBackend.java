@@ -117,7 +117,7 @@ public final class MesosBackend implements ClusterBackend {
         scheduler = new MesosScheduler(coordinator, new OfferPacker(sizing), this::taskInfos, this::withUploadUrl,
                 settings.role(), call -> {
                     client.send(call);
-                    activity.sent(call);
+                    tell(() -> activity.sent(call));
                 }, log);
         coordinator.onWorkAvailable(scheduler::workAvailable);
         if (resumeAs.isEmpty()) {
@@ -147,7 +147,7 @@ public final class MesosBackend implements ClusterBackend {
                 .withEncoding(settings.encoding());
         if (settings.credential().isPresent()) config = config.withCredential(settings.credential().get());
         firstSubscription = new CountDownLatch(1);
-        activity.subscribing(info.hasId());
+        tell(() -> activity.subscribing(info.hasId()));
         client = new SchedulerClient(config, info, new Listener());
         client.start();
         try {
@@ -228,6 +228,15 @@ public final class MesosBackend implements ClusterBackend {
         if (files != null) files.close();
     }
 
+    /** Tells the live view's {@link ClusterActivityLog}; a fault there must never cost the crawl anything. */
+    private static void tell(Runnable note) {
+        try {
+            note.run();
+        } catch (RuntimeException e) {
+            // The live view is a window on the run; it misses this one.
+        }
+    }
+
     private final class Listener implements SchedulerClient.Listener {
         @Override
         public void subscribed(FrameworkID frameworkId, Event.Subscribed subscribed) {
@@ -236,7 +245,7 @@ public final class MesosBackend implements ClusterBackend {
                 log.accept((same ? "took back framework " : "registered with Mesos as framework ") + frameworkId.getValue());
                 if (!same) registered.accept(new MesosRegistration(frameworkId.getValue(), files.address().getPort(), files.token()));
             }
-            activity.subscribed(frameworkId);
+            tell(() -> activity.subscribed(frameworkId));
             scheduler.subscribed(frameworkId);
             everSubscribed = true;
             firstSubscription.countDown();
@@ -250,7 +259,7 @@ public final class MesosBackend implements ClusterBackend {
         public void event(Event event) {
             if (internalError != null) return;
             try {
-                activity.received(event);
+                tell(() -> activity.received(event));
                 scheduler.event(event);
             } catch (RuntimeException e) {
                 internalError = new IllegalStateException("internal error while handling a Mesos " + event.getType()
@@ -262,7 +271,7 @@ public final class MesosBackend implements ClusterBackend {
 
         @Override
         public void disconnected(String reason) {
-            activity.disconnected(reason);
+            tell(() -> activity.disconnected(reason));
             log.accept("lost the Mesos master (" + reason + "); resubscribing, tasks keep running for up to "
                     + settings.failoverTimeout().toSeconds() + "s");
         }
@@ -270,7 +279,7 @@ public final class MesosBackend implements ClusterBackend {
         @Override
         public void stopped(String reason) {
             stoppedReason = reason;
-            activity.ended(reason);
+            tell(() -> activity.ended(reason));
             firstSubscription.countDown();
             // Before the first SUBSCRIBED, start() decides: it may subscribe anew, or fail the run.
             if (!finishing && everSubscribed) coordinator.stop("Mesos connection ended: " + reason);

@@ -261,8 +261,11 @@
     function changed() { if (live) liveRefresh(); else refresh(false); }
 
     function upsertPages(list) {
+      // The panel is rebuilt only when the selected page itself changed: rebuilt on every live update,
+      // it would jump back to its top and lose clicks several times a second.
+      var before = selected >= 0 ? JSON.stringify(pages[selected]) : null;
       (list || []).forEach(addPage);
-      if (selected >= 0) showDetails(selected);
+      if (selected >= 0 && JSON.stringify(pages[selected]) !== before) showDetails(selected);
       changed();
     }
 

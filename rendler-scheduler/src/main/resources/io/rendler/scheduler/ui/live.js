@@ -33,16 +33,23 @@
     handler(JSON.parse(event.data));
   });
 
-  source.onopen = () => setState(finished ? 'finished' : 'live', finished ? 'finished' : 'live');
+  // After the end a broken stream usually means rendler has exited, but under --ui it may only have
+  // dropped this browser (a slow link): the stream is tried a few times before the page says so.
+  let failuresSinceOpen = 0;
+  source.onopen = () => {
+    failuresSinceOpen = 0;
+    setState(finished ? 'finished' : 'live', finished ? 'finished' : 'live');
+  };
   source.onerror = () => {
-    if (finished) {
+    failuresSinceOpen++;
+    if (finished && (failuresSinceOpen >= 3 || source.readyState === EventSource.CLOSED)) {
       setState('finished', 'finished — rendler has exited');
       source.close();
       // Nothing serves the report any more; it is on disk.
       $('report-link').hidden = true;
       $('done-line').textContent += ' rendler has exited: report.html is in its output folder.';
     } else {
-      setState('reconnecting', 'reconnecting…');
+      setState(finished ? 'finished' : 'reconnecting', finished ? 'finished — reconnecting…' : 'reconnecting…');
     }
   };
 
@@ -50,7 +57,9 @@
     settings = snap.settings;
     pages.clear();
     snap.pages.forEach(p => pages.set(p.url, p));
-    view.setData({ pages: snap.pages, links: snap.links });
+    // The snapshot's links are [from, to] indexes into its pages, to keep a big crawl's snapshot small.
+    const links = snap.links.map(([from, to]) => ({ from: snap.pages[from].url, to: snap.pages[to].url }));
+    view.setData({ pages: snap.pages, links });
     showSettings(snap.settings);
     samples = snap.samples.slice();
     drawChart();

@@ -119,10 +119,19 @@ class LiveViewServerTest {
     }
 
     @Test
-    void onANonLoopbackAddressAnyHostNameWillDo() throws Exception {
+    void onEveryAddressItAnswersToThisMachinesAddressesAndNameButNotToAForeignName() throws Exception {
         LiveView wide = start(InetAddress.getByName("0.0.0.0"), OptionalInt.empty());
         try {
-            assertEquals(200, request(wide, "GET", "/", "lecture-hall-pc.local:" + wide.address().getPort()).status());
+            int port = wide.address().getPort();
+            List<String> ours = new ArrayList<>(List.of(InetAddress.getLocalHost().getHostName()));
+            for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof java.net.Inet4Address) ours.add(address.getHostAddress());
+                }
+            }
+            for (String host : ours) assertEquals(200, request(wide, "GET", "/", host + ":" + port).status(), host);
+            // A page whose own name now points at this machine (DNS rebinding) is still refused.
+            assertEquals(403, request(wide, "GET", "/events", "rebind.attacker.example:" + port).status());
         } finally {
             wide.close();
         }
