@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Report benchmark: how fast report.html opens in Chromium for the demo (35 pages), 500 pages of
-# the PostgreSQL manual, and the OpenJDK API docs crawled without rendering (about 10,000 pages).
+# the Python documentation, and the OpenJDK API docs crawled without rendering (about 10,000 pages).
 # Writes bench/results/report.md.
 #
 #   bench/report.sh [--runs N] [--head] [--no-build]   (--head, --no-build: see build-rendler.sh)
 #
-# Installs what is missing (apt: nginx postgresql-doc-15 chromium-headless-shell; openjdk-17-doc is unpacked by
-# bench/openjdk-docs.sh). The three crawls take about two minutes; opening is the measured part.
+# Installs what is missing (apt: nginx python3-doc chromium-headless-shell; openjdk-17-doc is unpacked by
+# bench/openjdk-docs.sh). The three crawls take about three minutes; opening is the measured part.
 set -euo pipefail
 bench="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$bench")"
@@ -25,7 +25,7 @@ done
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 sudo=$(command -v sudo || true)
 missing=()
-for p in nginx postgresql-doc-15 chromium-headless-shell python3; do installed "$p" || missing+=("$p"); done
+for p in nginx python3-doc chromium-headless-shell python3; do installed "$p" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
