@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -89,12 +88,8 @@ def main():
         pages = len(summary["pages"])
         links = summary["summary"]["edges"]
 
-        def cell(key, nd=0):
-            xs = row[key]
-            return f"{statistics.median(xs):.{nd}f} ({min(xs):.{nd}f}–{max(xs):.{nd}f})"
-
         L.append(f"| {name} | {pages:,} | {links:,} | {row['nodes']:,} | {row['bytes'] / 1048576:.1f} MB "
-                 f"| {cell('ready_ms')} | {cell('search_ms', 1)} | {cell('select_ms', 1)} | {cell('js_heap_mb')} "
+                 f"| {harness.spread(row['ready_ms'], 0)} | {harness.spread(row['search_ms'], 1)} | {harness.spread(row['select_ms'], 1)} | {harness.spread(row['js_heap_mb'], 0)} "
                  f"| {row['errors']} |")
     L.append("")
     with open(args.summary, "w") as f:

@@ -18,13 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-sudo=$(command -v sudo || true)
-missing=()
-for p in nginx postgresql-doc-15 chromium-headless-shell python3; do installed "$p" || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$bench/apt-need.sh" nginx postgresql-doc-15 chromium-headless-shell python3
 
 read -r rendler_launcher rendler_commit < <("$bench/build-rendler.sh" "${build_args[@]}")
 extra=()

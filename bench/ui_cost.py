@@ -91,16 +91,13 @@ def main():
          f"{machine['rendler_commit']}.", "",
          "| crawl | live view | wall s | CPU s | CPU vs --no-ui | events pushed |", "|---|---|---|---|---|---|"]
 
-    def cell(xs, nd=2):
-        return f"{statistics.median(xs):.{nd}f} ({min(xs):.{nd}f}–{max(xs):.{nd}f})"
-
     for scenario in scenarios:
         base = statistics.median(r["cpu"] for r in results[(scenario, "--no-ui")])
         for variant in variants:
             rs = results[(scenario, variant)]
             cpu = [r["cpu"] for r in rs]
             events = statistics.median(r["events"] for r in rs) if variants[variant][1] else "–"
-            L.append(f"| {scenario} | {variant} | {cell([r['wall'] for r in rs])} | {cell(cpu)} "
+            L.append(f"| {scenario} | {variant} | {harness.spread([r['wall'] for r in rs], 2)} | {harness.spread(cpu, 2)} "
                      f"| {statistics.median(cpu) / base:.2f}× | {events} |")
     L.append("")
     with open(args.summary, "w") as f:
