@@ -14,7 +14,6 @@ import io.rendler.scheduler.ui.ClusterWatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -342,29 +341,13 @@ public final class LiveFeed {
             changedSinceReconcile = false;
         }
         Progress progress = sentProgress != null ? sentProgress : from.progress();
-        List<PageRecord> pages = List.copyOf(sentPages.values());
-        String snapshot = frame("snapshot", GSON.toJson(new Snapshot(settings, startMillis, pages,
-                linkIndexes(pages, sentLinks), progressJson(progress, now), history.all(), sentCluster,
+        GraphSnapshot sent = new GraphSnapshot(List.copyOf(sentPages.values()), List.copyOf(sentLinks));
+        String snapshot = frame("snapshot", GSON.toJson(new Snapshot(settings, startMillis, sent.pages(),
+                sent.linkIndexes(), progressJson(progress, now), history.all(), sentCluster,
                 cluster == null ? null : cluster.view().recent(), done == null ? null : GSON.fromJson(done, Done.class))));
         for (LiveClient client; (client = joining.poll()) != null; ) {
             if (client.offer(snapshot)) clients.add(client);
         }
-    }
-
-    /**
-     * Links as [from, to] indexes into {@code pages}, as report.html carries them: a big crawl's
-     * snapshot is a third of the size it would be with both URLs in every link.
-     */
-    private static List<int[]> linkIndexes(List<PageRecord> pages, Collection<Link> links) {
-        Map<String, Integer> index = new HashMap<>(pages.size() * 2);
-        for (int i = 0; i < pages.size(); i++) index.put(pages.get(i).url(), i);
-        List<int[]> pairs = new ArrayList<>(links.size());
-        for (Link link : links) {
-            Integer from = index.get(link.from());
-            Integer to = index.get(link.to());
-            if (from != null && to != null) pairs.add(new int[] {from, to});
-        }
-        return pairs;
     }
 
     private static ClusterView withoutRecent(ClusterView view) {

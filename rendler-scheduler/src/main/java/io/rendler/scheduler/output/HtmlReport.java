@@ -4,7 +4,6 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.rendler.scheduler.graph.GraphSnapshot;
-import io.rendler.scheduler.graph.Link;
 import io.rendler.scheduler.graph.PageRecord;
 import io.rendler.scheduler.graph.PageStatus;
 import io.rendler.scheduler.graph.RunSummary;
@@ -12,9 +11,7 @@ import io.rendler.scheduler.ui.UiAssets;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,15 +154,7 @@ public final class HtmlReport {
     }
 
     static String dataJson(GraphSnapshot snapshot) {
-        Map<String, Integer> index = new HashMap<>();
-        for (PageRecord page : snapshot.pages()) index.putIfAbsent(page.url(), index.size());
-        List<int[]> links = new ArrayList<>(snapshot.links().size());
-        for (Link link : snapshot.links()) {
-            Integer from = index.get(link.from());
-            Integer to = index.get(link.to());
-            if (from != null && to != null) links.add(new int[] {from, to});
-        }
-        return DATA_GSON.toJson(new Data(snapshot.pages(), links));
+        return DATA_GSON.toJson(new Data(snapshot.pages(), snapshot.linkIndexes()));
     }
 
     private static void inlineScript(String js, Writer out) throws IOException {
