@@ -21,7 +21,6 @@ import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.OfferID;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskInfo;
-import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
@@ -276,7 +275,7 @@ public final class ClusterActivityLog implements ClusterWatch {
                 agent.count(known.kind(), known.state(), -1);
                 agent.count(known.kind(), newState, 1);
             }
-            if (terminal(status.getState())) tasks.remove(taskId);
+            if (!MesosScheduler.NOT_ENDED.contains(status.getState())) tasks.remove(taskId);
             else tasks.put(taskId, new TaskPlace(known.agentId(), known.kind(), newState));
         }
         StringBuilder text = new StringBuilder(taskId).append(" is ").append(newState);
@@ -290,19 +289,8 @@ public final class ClusterActivityLog implements ClusterWatch {
 
     private ClusterActivity failure(Event.Failure failure) {
         String who = failure.hasExecutorId() ? "the " + executorName(failure.getExecutorId().getValue()) : "an agent";
-        String how = "";
-        if (failure.hasStatus()) {
-            int status = failure.getStatus();
-            how = (status & 0x7f) != 0 ? ", killed by signal " + (status & 0x7f) : ", exit code " + (status >> 8);
-        }
+        String how = failure.hasStatus() ? ", " + MesosScheduler.howItEnded(failure.getStatus()) : "";
         return activity("in", "FAILURE", hostOf(failure.getAgentId()), who + " ended" + how);
-    }
-
-    private static boolean terminal(TaskState state) {
-        return switch (state) {
-            case TASK_STAGING, TASK_STARTING, TASK_RUNNING, TASK_KILLING -> false;
-            default -> true;
-        };
     }
 
     private String hostOf(AgentID agent) {

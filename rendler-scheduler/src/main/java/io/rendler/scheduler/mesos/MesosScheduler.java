@@ -52,7 +52,7 @@ public final class MesosScheduler {
     }
 
     /** The states in which a task has not ended yet; {@link #update} waits for any other. */
-    private static final Set<TaskState> NOT_ENDED =
+    static final Set<TaskState> NOT_ENDED =
             EnumSet.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_KILLING);
 
     /** While work is queued, unused resources come back after this long. */
@@ -313,8 +313,14 @@ public final class MesosScheduler {
         Set<TaskKind> onAgent = executors.get(failure.getAgentId());
         if (onAgent != null && kind != null) onAgent.remove(kind);
         int status = failure.getStatus();
-        String how = (status & 0x7f) != 0 ? "killed by signal " + (status & 0x7f) : "exit code " + (status >> 8);
-        if (status != 0) log.accept(failure.getExecutorId().getValue() + " on agent " + failure.getAgentId().getValue() + " ended: " + how);
+        if (status != 0) {
+            log.accept(failure.getExecutorId().getValue() + " on agent " + failure.getAgentId().getValue() + " ended: " + howItEnded(status));
+        }
+    }
+
+    /** A FAILURE's raw waitpid status in words: "exit code 3" (from 768), "killed by signal 9". */
+    static String howItEnded(int waitStatus) {
+        return (waitStatus & 0x7f) != 0 ? "killed by signal " + (waitStatus & 0x7f) : "exit code " + (waitStatus >> 8);
     }
 
     /** KILL every task still running; used when the grace period after a stop is over. */
