@@ -606,6 +606,13 @@ def machine_info(args):
     }
 
 
+def publish(path, lines):
+    """Writes a results page's markdown lines to path and shows them."""
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
 def table_section(L, title, text, columns):
     """A '###' heading, a paragraph, and a markdown table's header rows."""
     L.extend([f"### {title}", "", text, "", "| " + " | ".join(columns) + " |",

@@ -92,9 +92,7 @@ def main():
                  f"| {harness.spread(row['ready_ms'], 0)} | {harness.spread(row['search_ms'], 1)} | {harness.spread(row['select_ms'], 1)} | {harness.spread(row['js_heap_mb'], 0)} "
                  f"| {row['errors']} |")
     L.append("")
-    with open(args.summary, "w") as f:
-        f.write("\n".join(L))
-    print("\n".join(L))
+    harness.publish(args.summary, L)
 
 
 if __name__ == "__main__":

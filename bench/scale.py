@@ -224,9 +224,7 @@ def main():
     if not r["ok"]:
         L += ["", "Rendler stderr ends:", "", "```"] + (r["stderr_tail"] or "").strip().splitlines()[-10:] + ["```"]
     L.append("")
-    with open(args.summary, "w") as f:
-        f.write("\n".join(L))
-    print("\n".join(L))
+    harness.publish(args.summary, L)
     return 0 if all(x["ok"] for x in recs) else 1
 
 

@@ -100,9 +100,7 @@ def main():
             L.append(f"| {scenario} | {variant} | {harness.spread([r['wall'] for r in rs], 2)} | {harness.spread(cpu, 2)} "
                      f"| {statistics.median(cpu) / base:.2f}× | {events} |")
     L.append("")
-    with open(args.summary, "w") as f:
-        f.write("\n".join(L))
-    print("\n".join(L))
+    harness.publish(args.summary, L)
 
 
 if __name__ == "__main__":
